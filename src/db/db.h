@@ -1,0 +1,95 @@
+/* db.h — the driver-neutral store.
+ *
+ * Feature code talks only to this header. SQL is written once, in the subset
+ * SQLite and PostgreSQL both accept: `?` placeholders (the PostgreSQL driver
+ * numbers them), RETURNING, INSERT ... ON CONFLICT, no engine-specific date
+ * functions (times are epoch seconds in BIGINT columns). See docs/store.md
+ * for what each driver hides.
+ *
+ * A struct db is one connection and is not shared between threads: server
+ * workers take theirs from db_thread(). Statements are prepared once per
+ * connection and cached: `sql` must be a string literal (static storage);
+ * the cache is keyed by its address.
+ *
+ * Usage:
+ *     struct db_stmt *st = db_query(db, e, "SELECT name FROM units WHERE id = ?", "i", id);
+ *     if (!st) return -1;
+ *     while ((rc = db_step(st, e)) > 0) use(db_col_text(st, 0));
+ *     db_reset(st);               // always, also after an error
+ *     if (rc < 0) return rc;
+ */
+#ifndef HOTLINE_DB_H
+#define HOTLINE_DB_H
+
+#include <stdint.h>
+#include "util/err.h"
+
+struct db;
+struct db_stmt;
+
+enum db_kind { DB_SQLITE, DB_POSTGRES };
+
+/* url: "postgres://..." / "postgresql://..." for PostgreSQL, otherwise a
+ * SQLite file path (an optional "sqlite:" prefix is stripped). The parent
+ * directory of a SQLite file is created when missing. */
+int db_open(const char *url, struct db **out, struct err *e);
+void db_close(struct db *db);
+enum db_kind db_kind(const struct db *db);
+
+/* Per-thread connections for the server. db_pool_init stores the url;
+ * db_thread opens this thread's connection on first use. db_thread_close
+ * closes it (worker exit). */
+void db_pool_init(const char *url);
+struct db *db_thread(struct err *e);
+void db_thread_close(void);
+
+/* Write transactions: BEGIN IMMEDIATE on SQLite (no lock upgrades, so no
+ * deadlock between writers; waits up to the busy timeout), BEGIN on
+ * PostgreSQL. db_rollback is safe to call when no transaction is open. */
+int db_begin(struct db *db, struct err *e);
+int db_commit(struct db *db, struct err *e);
+void db_rollback(struct db *db);
+
+/* Prepared statement from the cache, bindings cleared. NULL on error. */
+struct db_stmt *db_prepare(struct db *db, const char *sql, struct err *e);
+/* Bindings are 1-based, like the `?` they fill. */
+void db_bind_int(struct db_stmt *st, int idx, int64_t v);
+void db_bind_double(struct db_stmt *st, int idx, double v);
+void db_bind_text(struct db_stmt *st, int idx, const char *s); /* NULL -> NULL */
+void db_bind_null(struct db_stmt *st, int idx);
+
+/* Prepare + bind from a type string: 'i' int64_t, 'I' int (promoted),
+ * 'b' int as 0/1, 'd' double, 't' const char * (NULL binds NULL),
+ * 'n' NULL (no argument). NULL on error (statement already reset). */
+struct db_stmt *db_query(struct db *db, struct err *e, const char *sql,
+                         const char *types, ...);
+
+/* 1 = a row is ready, 0 = done, < 0 = error (e filled: a constraint
+ * violation is ERR_CONFLICT, a busy database ERR_UNAVAILABLE). */
+int db_step(struct db_stmt *st, struct err *e);
+int64_t db_col_int(struct db_stmt *st, int col);
+double db_col_double(struct db_stmt *st, int col);
+/* NULL for SQL NULL; valid until the next step or reset. */
+const char *db_col_text(struct db_stmt *st, int col);
+int db_col_is_null(struct db_stmt *st, int col);
+/* Ends the statement's use; always call it (after errors too). */
+void db_reset(struct db_stmt *st);
+
+/* Runs a statement to completion. Returns the number of rows changed (>= 0)
+ * or < 0 on error. */
+int64_t db_exec(struct db *db, struct err *e, const char *sql,
+                const char *types, ...);
+/* Runs a statement that returns one integer (e.g. RETURNING id, count(*)).
+ * 1 = found (*out set), 0 = no row, < 0 error. */
+int db_query_int(struct db *db, struct err *e, int64_t *out, const char *sql,
+                 const char *types, ...);
+/* Runs a script of several statements with no parameters (migrations).
+ * The text is not cached. */
+int db_exec_script(struct db *db, const char *script, struct err *e);
+
+/* Migrations (db/migrate.c): applies those not yet applied, each in its own
+ * transaction, recording them in schema_migrations. Returns the number
+ * applied or < 0. */
+int db_migrate(struct db *db, struct err *e);
+
+#endif
