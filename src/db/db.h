@@ -40,6 +40,10 @@ enum db_kind db_kind(const struct db *db);
  * db_thread opens this thread's connection on first use. db_thread_close
  * closes it (worker exit). */
 void db_pool_init(const char *url);
+/* How long a writer waits for the write lock (SQLite busy timeout), in ms,
+ * for connections opened after the call; default 10000. Call at start-up,
+ * before any thread opens a connection. */
+void db_set_busy_timeout(int ms);
 struct db *db_thread(struct err *e);
 void db_thread_close(void);
 
