@@ -88,6 +88,8 @@ struct http_config {
     unsigned threads;          /* worker threads */
     unsigned max_connections;
     unsigned timeout_s;        /* idle connection timeout */
+    size_t max_body;           /* cap on every body, on top of the route's
+                                  body_limit; 0 = route limits only */
 };
 /* Runs until SIGTERM/SIGINT; finishes in-flight requests, then returns 0. */
 int http_serve(const struct http_config *cfg, struct err *e);
