@@ -366,6 +366,10 @@ sq_col_is_null(void *stmt, int col)
 static int64_t
 sq_changes(void *stmt)
 {
+    /* sqlite3_changes64 is per connection: it would report the previous
+     * write for a SELECT. */
+    if (sqlite3_stmt_readonly(stmt))
+        return 0;
     return sqlite3_changes64(sqlite3_db_handle(stmt));
 }
 
