@@ -16,12 +16,12 @@
 
 struct db_stmt {
     struct db *db;
-    const char *sql;       /* cache key: the address of a literal */
-    void *h;               /* driver statement */
-    struct db_stmt *next;  /* hash chain */
-    int stepped;           /* stepped since the last reset: in use */
-    int dirty;             /* bound or stepped since the last reset */
-    int bind_rc;           /* first binding failure since reset, or 0 */
+    const char *sql;      /* cache key: the address of a literal */
+    void *h;              /* driver statement */
+    struct db_stmt *next; /* hash chain */
+    int stepped;          /* stepped since the last reset: in use */
+    int dirty;            /* bound or stepped since the last reset */
+    int bind_rc;          /* first binding failure since reset, or 0 */
     struct err bind_err;
 };
 
@@ -31,8 +31,8 @@ struct db {
     struct db_stmt **buckets;
     size_t nbuckets; /* power of two */
     size_t nstmts;
-    int depth;       /* db_begin nesting; 0 = no transaction */
-    int doomed;      /* an inner level rolled back */
+    int depth;  /* db_begin nesting; 0 = no transaction */
+    int doomed; /* an inner level rolled back */
 };
 
 /* Schemes we know. A NULL driver is a scheme whose driver is not built:
@@ -150,8 +150,8 @@ db_open(const char *url, struct db **out, struct err *e)
         if (!db_schemes[i].drv) {
             log_error("db=%s op=open msg=\"driver not built\"",
                       db_schemes[i].name);
-            return err_set(e, ERR_UNAVAILABLE, NULL,
-                           "%s driver not built yet", db_schemes[i].name);
+            return err_set(e, ERR_UNAVAILABLE, NULL, "%s driver not built yet",
+                           db_schemes[i].name);
         }
         drv = db_schemes[i].drv;
         target = db_schemes[i].strip ? url + n : url;
@@ -193,7 +193,8 @@ db_close(struct db *db)
 
                 db_sql_snippet(st->sql, snip, sizeof(snip));
                 log_warn("db=%s op=close msg=\"statement not reset\" "
-                         "sql=\"%s\"", db->drv->name, snip);
+                         "sql=\"%s\"",
+                         db->drv->name, snip);
             }
             db->drv->finalize(st->h);
             free(st);
@@ -202,7 +203,8 @@ db_close(struct db *db)
     }
     if (db->depth > 0) {
         log_warn("db=%s op=close msg=\"open transaction rolled back\" "
-                 "depth=%d", db->drv->name, db->depth);
+                 "depth=%d",
+                 db->drv->name, db->depth);
         db->drv->rollback(db->conn);
     }
     db->drv->close(db->conn);
@@ -274,10 +276,8 @@ db_commit(struct db *db, struct err *e)
     int rc;
 
     if (db->depth == 0) {
-        log_error("db=%s op=commit msg=\"no transaction open\"",
-                  db->drv->name);
-        return err_set(e, ERR_INTERNAL, NULL,
-                       "commit: no transaction is open");
+        log_error("db=%s op=commit msg=\"no transaction open\"", db->drv->name);
+        return err_set(e, ERR_INTERNAL, NULL, "commit: no transaction is open");
     }
     if (db->depth > 1) {
         db->depth--;
@@ -288,7 +288,8 @@ db_commit(struct db *db, struct err *e)
         db->doomed = 0;
         db->drv->rollback(db->conn);
         log_error("db=%s op=commit msg=\"inner transaction rolled back, "
-                  "whole transaction rolled back\"", db->drv->name);
+                  "whole transaction rolled back\"",
+                  db->drv->name);
         return err_set(e, ERR_INTERNAL, NULL,
                        "transaction rolled back: an inner transaction "
                        "failed");
@@ -375,7 +376,8 @@ db_prepare(struct db *db, const char *sql, struct err *e)
 
             db_sql_snippet(sql, snip, sizeof(snip));
             BUG("statement prepared again while still in use (stepped, "
-                "not reset) sql=\"%s\"", snip);
+                "not reset) sql=\"%s\"",
+                snip);
         }
         if (st->dirty)
             stmt_clean(st);
@@ -519,12 +521,30 @@ query_va(struct db *db, struct err *e, const char *sql, const char *types,
         case 'I':
             db_bind_int(st, i + 1, (int64_t)va_arg(ap, int));
             break;
+        case 'z': {
+            int64_t v = va_arg(ap, int64_t);
+
+            if (v)
+                db_bind_int(st, i + 1, v);
+            else
+                db_bind_null(st, i + 1);
+            break;
+        }
         case 'b':
             db_bind_int(st, i + 1, va_arg(ap, int) ? 1 : 0);
             break;
         case 'd':
             db_bind_double(st, i + 1, va_arg(ap, double));
             break;
+        case 'D': {
+            const double *d = va_arg(ap, const double *);
+
+            if (d)
+                db_bind_double(st, i + 1, *d);
+            else
+                db_bind_null(st, i + 1);
+            break;
+        }
         case 't':
             db_bind_text(st, i + 1, va_arg(ap, const char *));
             break;
@@ -545,8 +565,7 @@ query_va(struct db *db, struct err *e, const char *sql, const char *types,
 }
 
 struct db_stmt *
-db_query(struct db *db, struct err *e, const char *sql, const char *types,
-         ...)
+db_query(struct db *db, struct err *e, const char *sql, const char *types, ...)
 {
     struct db_stmt *st;
     va_list ap;
@@ -558,8 +577,7 @@ db_query(struct db *db, struct err *e, const char *sql, const char *types,
 }
 
 int64_t
-db_exec(struct db *db, struct err *e, const char *sql, const char *types,
-        ...)
+db_exec(struct db *db, struct err *e, const char *sql, const char *types, ...)
 {
     struct db_stmt *st;
     int64_t ret;

@@ -63,8 +63,10 @@ void db_bind_text(struct db_stmt *st, int idx, const char *s); /* NULL -> NULL *
 void db_bind_null(struct db_stmt *st, int idx);
 
 /* Prepare + bind from a type string: 'i' int64_t, 'I' int (promoted),
- * 'b' int as 0/1, 'd' double, 't' const char * (NULL binds NULL),
- * 'n' NULL (no argument). NULL on error (statement already reset). */
+ * 'z' int64_t where 0 binds NULL (optional foreign keys), 'b' int as 0/1,
+ * 'd' double, 'D' const double * (NULL binds NULL), 't' const char *
+ * (NULL binds NULL), 'n' NULL (no argument). NULL on error (statement
+ * already reset). */
 struct db_stmt *db_query(struct db *db, struct err *e, const char *sql,
                          const char *types, ...);
 

@@ -29,8 +29,8 @@ struct db_driver {
 
     /* target is the URL with any scheme prefix the driver does not need
      * removed (a SQLite path, a full postgres:// URL). */
-    int (*open)(const char *target, const struct db_open_opts *o,
-                void **conn, struct err *e);
+    int (*open)(const char *target, const struct db_open_opts *o, void **conn,
+                struct err *e);
     void (*close)(void *conn);
 
     /* One level only: db.c does the nesting. */

@@ -19,8 +19,8 @@ migration_applied(struct db *db, int number, struct err *e)
     int64_t one = 0;
 
     return db_query_int(db, e, &one,
-                        "SELECT 1 FROM schema_migrations WHERE number = ?",
-                        "I", number);
+                        "SELECT 1 FROM schema_migrations WHERE number = ?", "I",
+                        number);
 }
 
 static int
@@ -91,8 +91,7 @@ db_migrate(struct db *db, struct err *e)
         if (rc < 0)
             goto fail;
         if (rc == 1) {
-            log_info("migration applied number=%d name=%s", m->number,
-                     m->name);
+            log_info("migration applied number=%d name=%s", m->number, m->name);
             applied++;
         }
     }
@@ -103,7 +102,8 @@ db_migrate(struct db *db, struct err *e)
         goto out;
     if (newest > last)
         log_warn("migration database is newer than this program "
-                 "db_version=%lld known=%d", (long long)newest, last);
+                 "db_version=%lld known=%d",
+                 (long long)newest, last);
     log_info("migrations done applied=%d version=%lld", applied,
              (long long)newest);
     rc = applied;

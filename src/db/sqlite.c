@@ -28,8 +28,7 @@ struct sqlite_conn {
  * -code. Constraint failures are expected outcomes (a duplicate username,
  * a racing insert) and are logged as warnings; the rest as errors. */
 static int
-sqlite_fail(sqlite3 *h, int rc, const char *op, const char *sql,
-            struct err *e)
+sqlite_fail(sqlite3 *h, int rc, const char *op, const char *sql, struct err *e)
 {
     const char *raw = h ? sqlite3_errmsg(h) : sqlite3_errstr(rc);
     char msg[200];
@@ -99,8 +98,8 @@ static int
 prepare_fixed(struct sqlite_conn *c, const char *sql, sqlite3_stmt **out,
               struct err *e)
 {
-    int rc = sqlite3_prepare_v3(c->h, sql, -1, SQLITE_PREPARE_PERSISTENT, out,
-                                NULL);
+    int rc =
+        sqlite3_prepare_v3(c->h, sql, -1, SQLITE_PREPARE_PERSISTENT, out, NULL);
 
     if (rc != SQLITE_OK)
         return sqlite_fail(c->h, rc, "prepare", sql, e);
@@ -151,10 +150,9 @@ sq_open(const char *path, const struct db_open_opts *o, void **out,
         if (rc < 0)
             goto out;
     }
-    rc = sqlite3_open_v2(path, &c->h,
-                         SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
-                             SQLITE_OPEN_NOMUTEX,
-                         NULL);
+    rc = sqlite3_open_v2(
+        path, &c->h,
+        SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
     if (rc != SQLITE_OK) {
         const char *msg = c->h ? sqlite3_errmsg(c->h) : sqlite3_errstr(rc);
 
@@ -186,10 +184,11 @@ sq_open(const char *path, const struct db_open_opts *o, void **out,
     mode = (const char *)sqlite3_column_text(jm, 0);
     if (!memory && (!mode || strcmp(mode, "wal") != 0)) {
         log_error("db=sqlite op=open path=\"%s\" msg=\"wal refused\" "
-                  "mode=%s", path, mode ? mode : "-");
+                  "mode=%s",
+                  path, mode ? mode : "-");
         rc = err_set(e, ERR_INTERNAL, NULL,
-                     "cannot use write-ahead logging on \"%s\" (mode %s)",
-                     path, mode ? mode : "unknown");
+                     "cannot use write-ahead logging on \"%s\" (mode %s)", path,
+                     mode ? mode : "unknown");
         goto out;
     }
 
@@ -270,7 +269,8 @@ sq_prepare(void *conn, const char *sql, void **out, struct err *e)
             sqlite3_finalize(st);
             db_sql_snippet(sql, snip, sizeof(snip));
             log_error("db=sqlite op=prepare msg=\"several statements\" "
-                      "sql=\"%s\"", snip);
+                      "sql=\"%s\"",
+                      snip);
             return err_set(e, ERR_INTERNAL, NULL,
                            "sql holds more than one statement");
         }
@@ -316,8 +316,7 @@ static int
 sq_bind_text(void *stmt, int idx, const char *s, struct err *e)
 {
     return bind_check(stmt,
-                      sqlite3_bind_text(stmt, idx, s, -1, SQLITE_TRANSIENT),
-                      e);
+                      sqlite3_bind_text(stmt, idx, s, -1, SQLITE_TRANSIENT), e);
 }
 
 static int

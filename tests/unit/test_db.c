@@ -260,9 +260,9 @@ test_bind_types(void **state)
     db_reset(st);
 
     /* the same through the single binders */
-    st = db_prepare(f->db,
-                    "INSERT INTO t (k, i, d, s, n, b) VALUES (?, ?, ?, ?, ?, ?)",
-                    &e);
+    st = db_prepare(
+        f->db, "INSERT INTO t (k, i, d, s, n, b) VALUES (?, ?, ?, ?, ?, ?)",
+        &e);
     assert_non_null(st);
     db_bind_int(st, 1, 2);
     db_bind_int(st, 2, INT64_MIN);
@@ -272,9 +272,9 @@ test_bind_types(void **state)
     db_bind_text(st, 6, NULL);
     assert_int_equal(db_step(st, &e), 0);
     db_reset(st);
-    st = db_query(f->db, &e,
-                  "SELECT i, d, s, n IS NULL, b IS NULL FROM t WHERE k = 2",
-                  "");
+    st =
+        db_query(f->db, &e,
+                 "SELECT i, d, s, n IS NULL, b IS NULL FROM t WHERE k = 2", "");
     assert_non_null(st);
     assert_int_equal(db_step(st, &e), 1);
     assert_true(db_col_int(st, 0) == INT64_MIN);
@@ -284,9 +284,29 @@ test_bind_types(void **state)
     assert_int_equal(db_col_int(st, 4), 1);
     db_reset(st);
 
+    /* 'z': 0 binds NULL; 'D': a NULL pointer binds NULL */
+    {
+        double lat = 41.12;
+
+        assert_int_equal(db_exec(f->db, &e,
+                                 "INSERT INTO t (k, i, ii, d, b) "
+                                 "VALUES (?, ?, ?, ?, ?)",
+                                 "izzDD", (int64_t)3, (int64_t)0, (int64_t)5,
+                                 &lat, (const double *)NULL),
+                         1);
+        st = db_query(f->db, &e, "SELECT i, ii, d, b FROM t WHERE k = 3", "");
+        assert_non_null(st);
+        assert_int_equal(db_step(st, &e), 1);
+        assert_true(db_col_is_null(st, 0));
+        assert_int_equal(db_col_int(st, 1), 5);
+        assert_true(db_col_double(st, 2) == 41.12);
+        assert_true(db_col_is_null(st, 3));
+        db_reset(st);
+    }
+
     /* NULL in a WHERE matches nothing; IS NULL does */
-    assert_int_equal(count_rows(f->db, "SELECT count(*) FROM t WHERE n IS NULL"),
-                     2);
+    assert_int_equal(
+        count_rows(f->db, "SELECT count(*) FROM t WHERE n IS NULL"), 3);
 }
 
 static void
@@ -349,8 +369,7 @@ test_constraint_conflict(void **state)
 
     /* foreign keys are enforced */
     err_clear(&e);
-    rc = db_exec(f->db, &e,
-                 "INSERT INTO tchild (parent_id) VALUES (?)", "i",
+    rc = db_exec(f->db, &e, "INSERT INTO tchild (parent_id) VALUES (?)", "i",
                  (int64_t)424242);
     assert_true(rc == -ERR_CONFLICT);
     assert_non_null(strstr(e.message, "foreign key constraint failed"));
@@ -389,7 +408,8 @@ test_sql_errors(void **state)
                      -ERR_INTERNAL);
 }
 
-/* --- transactions ----------------------------------------------------------- */
+/* --- transactions -----------------------------------------------------------
+ */
 
 static void
 test_rollback_writes_nothing(void **state)
@@ -475,7 +495,8 @@ test_second_writer_waits_then_busy(void **state)
     db_close(other);
 }
 
-/* --- statement cache -------------------------------------------------------- */
+/* --- statement cache --------------------------------------------------------
+ */
 
 static const char cached_sql[] = "SELECT ? + 1";
 
@@ -614,14 +635,14 @@ test_query_int(void **state)
 
     add_row(f->db, "q1");
     assert_int_equal(db_query_int(f->db, &e, &v,
-                                  "SELECT sort FROM tparent WHERE code = ?", "t",
-                                  "q1"),
+                                  "SELECT sort FROM tparent WHERE code = ?",
+                                  "t", "q1"),
                      1);
     assert_int_equal(v, 0);
     v = 99;
     assert_int_equal(db_query_int(f->db, &e, &v,
-                                  "SELECT sort FROM tparent WHERE code = ?", "t",
-                                  "nope"),
+                                  "SELECT sort FROM tparent WHERE code = ?",
+                                  "t", "nope"),
                      0);
     assert_int_equal(v, 99); /* untouched */
 }
@@ -633,9 +654,8 @@ test_returning(void **state)
     struct err e = ERR_INIT;
     int64_t id1 = 0;
     int64_t id2 = 0;
-    static const char ins[] =
-        "INSERT INTO tparent (code, name, kind) "
-        "VALUES (?, ?, 'b') RETURNING id";
+    static const char ins[] = "INSERT INTO tparent (code, name, kind) "
+                              "VALUES (?, ?, 'b') RETURNING id";
 
     assert_int_equal(db_query_int(f->db, &e, &id1, ins, "tt", "r1", "古塔区"),
                      1);
@@ -787,8 +807,8 @@ main(void)
         cmocka_unit_test_setup_teardown(test_pragmas, setup, teardown),
         cmocka_unit_test(test_busy_timeout_setting),
         cmocka_unit_test_setup_teardown(test_bind_types, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_bind_error_reported_at_step,
-                                        setup, teardown),
+        cmocka_unit_test_setup_teardown(test_bind_error_reported_at_step, setup,
+                                        teardown),
         cmocka_unit_test_setup_teardown(test_exec_returns_changes, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_constraint_conflict, setup,
@@ -800,8 +820,7 @@ main(void)
                                         teardown),
         cmocka_unit_test_setup_teardown(test_second_writer_waits_then_busy,
                                         setup, teardown),
-        cmocka_unit_test_setup_teardown(test_statement_cache, setup,
-                                        teardown),
+        cmocka_unit_test_setup_teardown(test_statement_cache, setup, teardown),
         cmocka_unit_test_setup_teardown(
             test_statement_reuse_while_in_use_is_a_bug, setup, teardown),
         cmocka_unit_test_setup_teardown(test_query_int, setup, teardown),
