@@ -33,6 +33,10 @@ struct case_new {
     int anonymous;
     int confidential;
     const char *external_id;
+    /* Idempotency-Key: when set, the key is recorded in the same
+     * transaction; a repeated key returns the first case's id. */
+    const char *idem_scope;
+    const char *idem_key;
 };
 
 /* Reads and validates a case_new from a request body (strings point into
@@ -45,6 +49,9 @@ int case_new_from_json(json_t *body, int public_form, struct case_new *out,
  * cases created by staff start `accepted`, others `new`. */
 int case_create(struct db *db, const struct user *u, const struct case_new *in,
                 int64_t now, int64_t *id_out, struct err *e);
+/* The case an Idempotency-Key already created: 1 found (*id set), 0 not. */
+int case_idempotent(struct db *db, const char *scope, const char *key,
+                    int64_t now, int64_t *id, struct err *e);
 
 /* Applies an action by name ("dispatch", ...) with its JSON arguments.
  * 404 unknown action, 409 invalid_transition, 403 forbidden,

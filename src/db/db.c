@@ -4,7 +4,7 @@
  * cache, transaction nesting, per-thread connections and the varargs
  * helpers. Engine specifics live behind struct db_driver.
  */
-#include "util/common.h"
+#include "common.h"
 
 #include <stdarg.h>
 

@@ -6,7 +6,7 @@
  * makes two processes migrating the same database at once safe: the second
  * waits for the write lock and then finds the row.
  */
-#include "util/common.h"
+#include "common.h"
 
 #include "db/db.h"
 #include "db/driver.h"

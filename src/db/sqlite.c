@@ -8,7 +8,7 @@
  * write lock up front and waits for it under the busy timeout, instead of
  * failing with SQLITE_BUSY on a read-to-write upgrade mid-transaction.
  */
-#include "util/common.h"
+#include "common.h"
 
 #include <errno.h>
 #include <sqlite3.h>

@@ -28,6 +28,7 @@ enum role {
 #define ROLE_BITS_PLATFORM (ROLE_BITS_ALL & ~ROLE_BITS_UNIT)
 
 const char *role_name(enum role r);
+int role_is_platform(enum role r);
 int role_parse(const char *s, enum role *out);
 
 struct user {
@@ -38,6 +39,7 @@ struct user {
     int64_t unit_id;
     char unit_path[256]; /* materialised path of the unit, "/1/4/17/" */
     char unit_name[128];
+    char unit_kind[16];  /* platform, department, district, street, company */
     int64_t session_id;
     int via_cookie;      /* authenticated by cookie (CSRF applies) */
 };

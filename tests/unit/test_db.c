@@ -1,5 +1,5 @@
 /* test_db.c — the store over SQLite: db.c, sqlite.c, migrate.c. */
-#include "util/common.h"
+#include "common.h"
 
 #include <errno.h>
 #include <fcntl.h>

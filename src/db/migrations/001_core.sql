@@ -179,12 +179,11 @@ CREATE TABLE visits (
 );
 CREATE INDEX visits_case ON visits(case_id);
 
--- Idempotency-Key: the first response to a creating request, kept 24 h.
+-- Idempotency-Key: the case a creating request made, honoured for 24 h.
 CREATE TABLE idempotency (
     scope TEXT NOT NULL,           -- "user:<id>" or "ip:<addr>"
     key TEXT NOT NULL,
-    status BIGINT NOT NULL,
-    body TEXT NOT NULL,
+    case_id BIGINT NOT NULL REFERENCES cases(id),
     created_at BIGINT NOT NULL,
     PRIMARY KEY (scope, key)
 );

@@ -2,11 +2,22 @@
 #ifndef HOTLINE_COMMON_H
 #define HOTLINE_COMMON_H
 
+#ifndef _GNU_SOURCE
 #define _GNU_SOURCE 1
+#endif
+/* System headers come before util/banned.h: their own declarations of the
+ * banned functions must be seen unharmed. */
+#include <ctype.h>
+#include <errno.h>
+#include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "util/arena.h"
 #include "util/err.h"
