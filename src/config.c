@@ -1,6 +1,6 @@
 /* config.c — the option table and what it drives (after Redis' config.c:
  * one row per setting, with its limits and target field). */
-#include "util/common.h"
+#include "common.h"
 
 #include <stdio.h>
 #include <unistd.h>

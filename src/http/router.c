@@ -1,5 +1,5 @@
 /* router.c — segment-wise matching of paths against route patterns. */
-#include "util/common.h"
+#include "common.h"
 
 #include "http/router.h"
 

@@ -12,7 +12,7 @@
  *   last call          authenticate, parse JSON, run the handler, respond
  *   completed callback access-log line, free everything
  */
-#include "util/common.h"
+#include "common.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -974,7 +974,8 @@ http_serve(const struct http_config *cfg, struct err *e)
     flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC |
             MHD_USE_ERROR_LOG;
     d = MHD_start_daemon(
-        flags, 0, NULL, NULL, on_access, NULL, MHD_OPTION_LISTEN_SOCKET, lfd,
+        flags, 0, NULL, NULL, on_access, NULL, MHD_OPTION_EXTERNAL_LOGGER,
+        on_mhd_log, NULL, MHD_OPTION_LISTEN_SOCKET, lfd,
         MHD_OPTION_THREAD_POOL_SIZE,
         (unsigned int)(cfg->threads > 1 ? cfg->threads : 1),
         MHD_OPTION_CONNECTION_LIMIT,
@@ -983,8 +984,7 @@ http_serve(const struct http_config *cfg, struct err *e)
         (unsigned int)(cfg->timeout_s ? cfg->timeout_s : 30),
         MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)CONN_MEMORY,
         MHD_OPTION_URI_LOG_CALLBACK, on_uri, NULL,
-        MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
-        MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, NULL, MHD_OPTION_END);
+        MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL, MHD_OPTION_END);
     if (d == NULL) {
         rc = err_set(e, ERR_INTERNAL, NULL, "cannot start the HTTP server");
         goto restore;
@@ -999,6 +999,8 @@ http_serve(const struct http_config *cfg, struct err *e)
     atomic_store(&srv.stopping, 1);
     if (MHD_quiesce_daemon(d) == MHD_INVALID_SOCKET)
         log_warn("msg=\"cannot stop accepting connections\"");
+    else if (shutdown(lfd, SHUT_RDWR) != 0) /* refuse new clients at once */
+        log_warn("msg=\"shutdown of the listening socket failed\"");
     drain();
     MHD_stop_daemon(d);
     d = NULL;

@@ -1,5 +1,5 @@
 /* static.c — files of the web app, resolved beneath a root directory fd. */
-#include "util/common.h"
+#include "common.h"
 
 #include <errno.h>
 #include <fcntl.h>
