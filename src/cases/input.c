@@ -1,9 +1,23 @@
 /* input.c — reading a new case from a request body. */
 #include "common.h"
 
+#include <stdio.h>
+
 #include "cases/cases.h"
 #include "cases/rules.h"
 #include "util/jsonv.h"
+
+/* Names a nested field in full ("phone" -> "citizen.phone"). */
+static int
+nested_field(struct err *e, const char *prefix)
+{
+    struct err inner = *e;
+    int room = (int)(sizeof(e->field) - strlen(prefix) - 1);
+
+    err_set(e, inner.code, NULL, "%s%s", prefix, inner.message);
+    snprintf(e->field, sizeof(e->field), "%s%.*s", prefix, room, inner.field);
+    return -1;
+}
 
 int
 case_new_from_json(json_t *body, int public_form, struct case_new *out,
@@ -107,15 +121,16 @@ case_new_from_json(json_t *body, int public_form, struct case_new *out,
                        "citizen: must be an object");
     if (citizen && json_is_object(citizen)) {
         if (jv_only(citizen, "citizen.", citizen_fields,
-                    ARRAY_SIZE(citizen_fields), e) < 0 ||
-            jv_str(citizen, "name", JV_OPTIONAL, CASE_NAME_MAX,
+                    ARRAY_SIZE(citizen_fields), e) < 0)
+            return -1;
+        if (jv_str(citizen, "name", JV_OPTIONAL, CASE_NAME_MAX,
                    &out->citizen_name, e) < 0 ||
             jv_str(citizen, "phone", JV_OPTIONAL, 20, &out->citizen_phone,
                    e) < 0 ||
             jv_bool(citizen, "anonymous", JV_OPTIONAL, &anonymous, e) < 0 ||
             jv_bool(citizen, "confidential", JV_OPTIONAL, &confidential, e) <
                 0)
-            return -1;
+            return nested_field(e, "citizen.");
     }
     out->anonymous = anonymous;
     out->confidential = confidential;

@@ -113,27 +113,23 @@ case_load_facts(struct db *db, const struct user *u, int64_t id, int64_t now,
     }
 
     snprintf(like, sizeof(like), "%s%%", u->unit_path);
-    /* Unit roles: the relation comes from the active assignments held by the
-     * caller's unit or a unit below it. */
+    /* Unit roles see a case while their unit, or a unit below it, holds an
+     * active assignment on it; the relation comes from those assignments.
+     * After a re-dispatch the unit that returned the case no longer sees it. */
     st = db_query(db, e,
-                  "SELECT a.role, a.active, COALESCE(a.signed_at, 0) "
+                  "SELECT a.role, COALESCE(a.signed_at, 0) "
                   "FROM assignments a JOIN units n ON n.id = a.unit_id "
-                  "WHERE a.case_id = ? AND n.path LIKE ?",
+                  "WHERE a.case_id = ? AND a.active = 1 AND n.path LIKE ?",
                   "it", id, like);
     if (!st)
         return -1;
     while ((rc = db_step(st, e)) > 0) {
-        const char *role = db_col_text(st, 0);
-        int active = (int)db_col_int(st, 1);
-
         f->can_view = 1;
-        if (!active)
-            continue;
-        if (strcmp(role, "lead") == 0) {
+        if (strcmp(db_col_text(st, 0), "lead") == 0) {
             f->is_lead = 1;
         } else {
             f->is_participant = 1;
-            if (db_col_int(st, 2) == 0)
+            if (db_col_int(st, 1) == 0)
                 f->own_unsigned = 1;
         }
     }

@@ -196,7 +196,7 @@ build_where(struct db *db, const struct user *u, const struct case_filter *f,
         snprintf(scope, scope_len, "%s%%", u->unit_path);
         buf_adds(sql, " AND EXISTS (SELECT 1 FROM assignments a JOIN units au "
                       "ON au.id = a.unit_id WHERE a.case_id = c.id AND "
-                      "au.path LIKE ?)");
+                      "a.active = 1 AND au.path LIKE ?)");
         bind_t(b, scope);
     }
     if (f->nstatuses > 0) {
@@ -549,7 +549,7 @@ case_detail(struct db *db, const struct user *u, int64_t id, int64_t now,
         hide_address = db_col_int(st, 17) && !case_user_sees_all(u);
         json_object_set_new(j, "content", json_string(db_col_text(st, n)));
         json_object_set_new(j, "address",
-                            hide_address ? json_string(SECRET)
+                            hide_address ? json_null()
                                          : str_or_null(db_col_text(st, n + 1)));
         json_object_set_new(j, "lat",
                             db_col_is_null(st, n + 2) || hide_address

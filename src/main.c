@@ -1,0 +1,177 @@
+/* main.c — the hotline command: serve, migrate, seed. */
+#include "common.h"
+
+#include <sodium.h>
+
+#include "config.h"
+#include "db/db.h"
+#include "http/http.h"
+#include "seed/seed.h"
+#include "util/timeutil.h"
+
+#define DEMO_CASES 3000
+
+static void
+usage(FILE *out)
+{
+    fputs("usage: hotline <command> [options]\n"
+          "\n"
+          "commands:\n"
+          "  serve              run the HTTP server (migrates the database first)\n"
+          "  migrate            apply database migrations and exit\n"
+          "  seed --org         create units, categories and users in an empty database\n"
+          "  seed --demo [--cases N]\n"
+          "                     --org plus N realistic demo cases (default 3000)\n"
+          "  help               this text\n"
+          "\n"
+          "options (every command; flags override HOTLINE_* environment variables):\n",
+          out);
+    config_help(out);
+}
+
+/* Opens the configured database and brings its schema up to date. */
+static struct db *
+open_store(const struct config *cfg, struct err *e)
+{
+    struct db *db = NULL;
+
+    if (db_open(cfg->db, &db, e) < 0)
+        return NULL;
+    if (db_migrate(db, e) < 0) {
+        db_close(db);
+        return NULL;
+    }
+    return db;
+}
+
+static int
+cmd_serve(const struct config *cfg, int nrest, struct err *e)
+{
+    struct http_config hc;
+    struct db *db;
+    int rc;
+
+    if (nrest > 0)
+        return err_set(e, ERR_VALIDATION, NULL, "serve: unexpected argument");
+    db = open_store(cfg, e);
+    if (!db)
+        return -1;
+    db_close(db);
+    db_pool_init(cfg->db);
+    config_http(cfg, &hc);
+    rc = http_serve(&hc, e);
+    db_thread_close();
+    return rc;
+}
+
+static int
+cmd_migrate(const struct config *cfg, struct err *e)
+{
+    struct db *db = open_store(cfg, e);
+
+    if (!db)
+        return -1;
+    db_close(db);
+    printf("database %s is up to date\n", cfg->db);
+    return 0;
+}
+
+static int
+cmd_seed(const struct config *cfg, char **rest, int nrest, struct err *e)
+{
+    int demo = 0, org = 0;
+    int64_t ncases = DEMO_CASES;
+    struct db *db;
+    int64_t now = time_now(), t0;
+    int rc;
+
+    for (int i = 0; i < nrest; i++) {
+        if (strcmp(rest[i], "--demo") == 0) {
+            demo = 1;
+        } else if (strcmp(rest[i], "--org") == 0) {
+            org = 1;
+        } else if (strcmp(rest[i], "--cases") == 0 && i + 1 < nrest) {
+            if (parse_int64(rest[++i], 0, 1000000, &ncases) < 0)
+                return err_set(e, ERR_VALIDATION, "cases",
+                               "--cases: must be a number from 0 to 1000000");
+        } else {
+            return err_set(e, ERR_VALIDATION, rest[i],
+                           "seed: unknown argument '%s'", rest[i]);
+        }
+    }
+    if (demo == org)
+        return err_set(e, ERR_VALIDATION, NULL,
+                       "seed: give exactly one of --org or --demo");
+    db = open_store(cfg, e);
+    if (!db)
+        return -1;
+    t0 = time_now();
+    rc = seed_org(db, now, e);
+    if (rc == 0 && demo)
+        rc = seed_cases(db, (int)ncases, now, 20261129u, e);
+    if (rc == 0) {
+        fprintf(stderr, "seeded %s%s in %llds\n", demo ? "demo data" : "organisation",
+                demo ? "" : "", (long long)(time_now() - t0));
+        seed_print_logins(db, stdout);
+    }
+    db_close(db);
+    return rc;
+}
+
+int
+main(int argc, char **argv)
+{
+    struct err e = ERR_INIT;
+    struct config cfg;
+    const char *cmd;
+    char **rest;
+    int nrest = 0, rc;
+
+    if (argc < 2) {
+        usage(stderr);
+        return 2;
+    }
+    cmd = argv[1];
+    if (strcmp(cmd, "help") == 0 || strcmp(cmd, "--help") == 0 ||
+        strcmp(cmd, "-h") == 0) {
+        usage(stdout);
+        return 0;
+    }
+    if (sodium_init() < 0) {
+        fputs("hotline: libsodium failed to initialise\n", stderr);
+        return 1;
+    }
+    config_defaults(&cfg);
+    rest = xcalloc((size_t)argc, sizeof(*rest));
+    if (config_from_env(&cfg, &e) < 0)
+        goto fail;
+    rc = config_parse_args(&cfg, argc - 2, argv + 2, rest, &nrest, &e);
+    if (rc < 0)
+        goto fail;
+    if (rc == 1) {
+        usage(stdout);
+        free(rest);
+        return 0;
+    }
+    log_set_level((enum log_level)cfg.log_level);
+
+    if (strcmp(cmd, "serve") == 0)
+        rc = cmd_serve(&cfg, nrest, &e);
+    else if (strcmp(cmd, "migrate") == 0)
+        rc = nrest ? err_set(&e, ERR_VALIDATION, NULL, "migrate: unexpected argument")
+                   : cmd_migrate(&cfg, &e);
+    else if (strcmp(cmd, "seed") == 0)
+        rc = cmd_seed(&cfg, rest, nrest, &e);
+    else
+        rc = err_set(&e, ERR_VALIDATION, NULL, "unknown command '%s' (try hotline help)",
+                     cmd);
+    if (rc < 0)
+        goto fail;
+    free(rest);
+    return 0;
+
+fail:
+    free(rest);
+    fprintf(stderr, "hotline: %s\n", e.message[0] ? e.message : "failed");
+    return 1;
+}
