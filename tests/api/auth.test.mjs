@@ -6,8 +6,9 @@ import { DEMO_PASSWORD } from '../lib/server.mjs';
 
 describe('auth', () => {
   let t;
+  let stopped = false; // the last test stops the server itself
   before(async () => { t = await setup(); });
-  after(async () => { await t.srv.stop(); });
+  after(async () => { if (!stopped) await t.srv.stop(); });
 
   const login = (username, password = DEMO_PASSWORD) =>
     t.srv.api('POST', '/api/v1/auth/login', { username, password });
@@ -147,10 +148,11 @@ describe('auth', () => {
     // A login (argon2id, slow) is in flight when SIGTERM arrives; it must complete.
     const inflight = login('agent');
     await sleep(40);
-    const stopped = t.srv.stop(); // sends SIGTERM, rejects on a non-zero exit (e.g. sanitizer report)
+    stopped = true;
+    const stopping = t.srv.stop(); // sends SIGTERM, rejects on a non-zero exit (e.g. sanitizer report)
     const r = await inflight;
     assert.equal(r.status, 200, `in-flight request finished: ${r.status}`);
-    await stopped;
+    await stopping;
     assert.equal(t.srv.proc.exitCode, 0);
     assert.equal(t.srv.proc.signalCode, null, 'exited by itself, not killed');
   });
