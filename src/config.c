@@ -260,7 +260,8 @@ config_parse_args(struct config *c, int argc, char **argv, char **rest,
         }
         if (!only_rest && strncmp(arg, "--", 2) == 0) {
             eq = strchr(arg + 2, '=');
-            o = opt_find(arg + 2, eq ? (size_t)(eq - arg - 2) : strlen(arg + 2));
+            o = opt_find(arg + 2,
+                         eq ? (size_t)(eq - arg - 2) : strlen(arg + 2));
         }
         if (o == NULL) {
             if (rest == NULL) {

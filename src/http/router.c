@@ -130,7 +130,9 @@ router_check(const struct route *routes, size_t n, struct err *e)
         for (p = r->pattern; *p != '\0'; p++) {
             if (p[0] == '/' && p[1] == ':')
                 caps++;
-            if (p[0] == '/' && (p[1] == '/' || (p[1] == ':' && (p[2] == '/' || p[2] == '\0'))))
+            if (p[0] == '/' &&
+                (p[1] == '/' || (p[1] == '\0' && p != r->pattern) ||
+                 (p[1] == ':' && (p[2] == '/' || p[2] == '\0'))))
                 return err_set(e, ERR_INTERNAL, NULL,
                                "route %s %s: empty segment or capture name",
                                r->method, r->pattern);

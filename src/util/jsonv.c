@@ -274,7 +274,8 @@ jv_only(json_t *obj, const char *prefix, const char *const *allowed, size_t n,
             w = snprintf(name, sizeof(name), "%s.%s", prefix, key);
         else
             w = snprintf(name, sizeof(name), "%s", key);
-        if (w < 0 || (size_t)w >= sizeof(name) || !utf8_valid(name, strlen(name)))
+        if (w < 0 || (size_t)w >= sizeof(name) ||
+            !utf8_valid(name, strlen(name)))
             return err_set(e, ERR_VALIDATION, prefix, "unknown field");
         return err_set(e, ERR_VALIDATION, name, "unknown field");
     }

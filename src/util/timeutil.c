@@ -43,9 +43,9 @@ time_days_from_civil(int y, int m, int d)
 {
     int64_t yy = (int64_t)y - (m <= 2);
     int64_t era = floor_div(yy, 400);
-    int64_t yoe = yy - era * 400;                                /* [0, 399] */
+    int64_t yoe = yy - era * 400;                                  /* [0, 399] */
     int64_t doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1; /* [0, 365] */
-    int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;         /* [0, 146096] */
+    int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy; /* [0, 146096] */
 
     return era * 146097 + doe - 719468;
 }
@@ -55,12 +55,13 @@ time_civil_from_days(int64_t days, int *y, int *m, int *d)
 {
     int64_t z = days + 719468;
     int64_t era = floor_div(z, 146097);
-    int64_t doe = z - era * 146097;                                       /* [0, 146096] */
-    int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365; /* [0, 399] */
-    int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);               /* [0, 365] */
-    int64_t mp = (5 * doy + 2) / 153;                                     /* [0, 11] */
-    int64_t dd = doy - (153 * mp + 2) / 5 + 1;                            /* [1, 31] */
-    int64_t mm = mp < 10 ? mp + 3 : mp - 9;                               /* [1, 12] */
+    int64_t doe = z - era * 146097; /* [0, 146096] */
+    int64_t yoe =
+        (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365; /* [0, 399] */
+    int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);     /* [0, 365] */
+    int64_t mp = (5 * doy + 2) / 153;                          /* [0, 11] */
+    int64_t dd = doy - (153 * mp + 2) / 5 + 1;                 /* [1, 31] */
+    int64_t mm = mp < 10 ? mp + 3 : mp - 9;                    /* [1, 12] */
 
     *y = (int)(yoe + era * 400 + (mm <= 2));
     *m = (int)mm;
