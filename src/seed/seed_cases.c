@@ -231,7 +231,7 @@ struct scase {
     enum ret_mode ret;
     int ext;             /* 0 none, 1 approve, 2 deny */
     int ext_days;
-    int late, urge, review_reject, reopen, close_no_visit, note;
+    int late, stalled, urge, review_reject, reopen, close_no_visit, note;
     int satisfaction;    /* 0 satisfied, 1 basically, 2 unsatisfied */
     /* state */
     int lead_unit;
@@ -484,11 +484,35 @@ comm_name(const struct scase *s)
     return seed_villages[(size_t)s->comm % seed_villages_len];
 }
 
+/* "滨海新区(经济技术开发区)" -> "滨海新区" */
+static void
+add_county(struct buf *b, int county)
+{
+    const char *name = seed_counties[county].name;
+    const char *paren = strchr(name, '(');
+
+    buf_add(b, name, paren ? (size_t)(paren - name) : strlen(name));
+}
+
+/* "辽宁省锦州市小东种畜场" -> "小东种畜场" */
+static void
+add_town(struct buf *b, int town)
+{
+    const char *name = seed_townships[town].name;
+    static const char *const prefixes[] = {"辽宁省", "锦州市"};
+
+    for (size_t i = 0; i < ARRAY_SIZE(prefixes); i++) {
+        if (strncmp(name, prefixes[i], strlen(prefixes[i])) == 0)
+            name += strlen(prefixes[i]);
+    }
+    buf_adds(b, name);
+}
+
 static void
 add_address(struct buf *b, const struct scase *s)
 {
-    buf_adds(b, seed_counties[s->county].name);
-    buf_adds(b, seed_townships[s->town].name);
+    add_county(b, s->county);
+    add_town(b, s->town);
     if (town_is_urban(s->town))
         buf_adds(b, road_name(s));
     buf_adds(b, comm_name(s));
@@ -552,8 +576,8 @@ expand(struct ctx *c, const struct scase *s, const char *tpl, int64_t at,
         }
         switch (p[1]) {
         case 'a': add_address(b, s); break;
-        case 'x': buf_adds(b, seed_counties[s->county].name); break;
-        case 'j': buf_adds(b, seed_townships[s->town].name); break;
+        case 'x': add_county(b, s->county); break;
+        case 'j': add_town(b, s->town); break;
         case 'r': buf_adds(b, road_name(s)); break;
         case 'c': buf_adds(b, comm_name(s)); break;
         case 'b': buf_addf(b, "%d", s->bld); break;
@@ -570,8 +594,14 @@ expand(struct ctx *c, const struct scase *s, const char *tpl, int64_t at,
         case 'k': buf_addf(b, "%d", s->months); break;
         case 'l': buf_addf(b, "%d路", s->line); break;
         case 'g': buf_addf(b, "辽G%c%04d", "TDBKA"[s->plate % 5], s->plate % 10000); break;
-        case 'q': buf_addf(b, "%s第%d小学", seed_counties[s->county].name, 1 + s->school); break;
-        case 'i': buf_addf(b, "%s社区卫生服务中心", seed_townships[s->town].name); break;
+        case 'q':
+            add_county(b, s->county);
+            buf_addf(b, "第%d小学", 1 + s->school);
+            break;
+        case 'i':
+            add_town(b, s->town);
+            buf_adds(b, town_is_urban(s->town) ? "社区卫生服务中心" : "卫生院");
+            break;
         case 'w':
             buf_adds(b, s->lead_unit >= 0 ? c->units[s->lead_unit].name : "我单位");
             break;
@@ -803,8 +833,10 @@ plan_case(struct ctx *c, struct scase *s)
         s->ext = rng_chance(r, 0.7) ? 1 : 2;
         s->ext_days = rng_chance(r, 0.5) ? 5 : 10;
     }
-    s->late = strcmp(s->urgency, "emergency") != 0 && rng_chance(r, 0.06);
-    s->urge = rng_chance(r, 0.08);
+    s->late = strcmp(s->urgency, "emergency") != 0 && rng_chance(r, 0.07);
+    /* a backlog: some cases stay overdue for weeks (red warnings) */
+    s->stalled = s->late && rng_chance(r, 0.3);
+    s->urge = rng_chance(r, 0.15);
     s->review_reject = rng_chance(r, 0.05);
     s->close_no_visit = rng_chance(r, 0.07);
     s->note = rng_chance(r, 0.1);
@@ -998,6 +1030,7 @@ do_create(struct ctx *c, int idx, int64_t at)
             make_name(r, s->name);
             make_phone(r, s->phone);
         }
+        s->cat = cat_index(seed_templates[s->tpl].cat);
         s->channel = pick_channel(r);
         plan_case(c, s);
         s->fate = FATE_MERGE;
@@ -1023,12 +1056,12 @@ do_create(struct ctx *c, int idx, int64_t at)
             make_phone(r, s->phone);
         }
         s->tpl = pick_template(r, s->town, s->created);
+        s->cat = cat_index(seed_templates[s->tpl].cat);
         fill_values(s);
         s->channel = pick_channel(r);
         plan_case(c, s);
     }
     tp = &seed_templates[s->tpl];
-    s->cat = cat_index(tp->cat);
     s->lead_unit = -1;
 
     title = expand_dup(c, s, tp->title, at);
@@ -1163,6 +1196,8 @@ plan_handling(struct ctx *c, struct scase *s, int64_t t)
         span = HOUR;
     if (strcmp(s->urgency, "normal") != 0)
         reply = base + (int64_t)((double)span * (0.3 + 0.5 * rng_unit(r)));
+    else if (s->stalled && s->replies == 0)
+        reply = unit_time(r, s->due + rng_range(r, 8 * DAY, 40 * DAY));
     else if (s->late)
         reply = unit_time(r, s->due + rng_range(r, HOUR, 4 * DAY));
     else
@@ -1230,7 +1265,7 @@ plan_replied(struct scase *s, int64_t t)
         agenda_add(s, desk_time(r, t + rng_range(r, DAY, 3 * DAY)), ST_CLOSE);
         return;
     }
-    agenda_add(s, desk_time(r, t + rng_range(r, 4 * HOUR, 60 * HOUR)), ST_VISIT);
+    agenda_add(s, desk_time(r, t + rng_range(r, 6 * HOUR, 72 * HOUR)), ST_VISIT);
 }
 
 static const char *const satisfactions[] = {"satisfied", "basically_satisfied",
