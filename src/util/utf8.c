@@ -84,12 +84,13 @@ utf8_prefix(const char *s, size_t n, size_t max_chars)
     size_t i = 0;
 
     while (i < n) {
-        if ((p[i] & 0xC0) != 0x80) {
-            if (chars == max_chars)
-                break;
-            chars++;
-        }
-        i++;
+        /* length of the sequence that starts here; never take part of one */
+        size_t len = p[i] < 0x80 ? 1 : p[i] >= 0xF0 ? 4 : p[i] >= 0xE0 ? 3 : 2;
+
+        if (chars == max_chars || i + len > n)
+            break;
+        chars++;
+        i += len;
     }
     return i;
 }
