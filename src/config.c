@@ -308,7 +308,7 @@ config_help(FILE *out)
 
         snprintf(flag, sizeof(flag), "--%s %s", o->name, o->arg);
         if (o->def != NULL)
-            snprintf(def, sizeof(def), "\"%s\"", o->def);
+            snprintf(def, sizeof(def), "%s", o->def[0] ? o->def : "\"\"");
         else if (o->offset == OFF(threads))
             snprintf(def, sizeof(def), "%lld", (long long)default_threads());
         else

@@ -34,6 +34,7 @@
 
 #include "http/http.h"
 #include "http/router.h"
+#include "db/db.h"
 #include "http/static.h"
 #include "org/auth.h"
 #include "org/user.h"
@@ -788,6 +789,20 @@ on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
     atomic_fetch_sub(&srv.inflight, 1);
 }
 
+/* Runs in the worker thread that owned the connection. At shutdown MHD
+ * closes each worker's remaining connections in that worker, which is our
+ * one chance to close the worker's database connection (db_thread). */
+static void
+on_connection(void *cls, struct MHD_Connection *c, void **socket_context,
+              enum MHD_ConnectionNotificationCode toe)
+{
+    (void)cls;
+    (void)c;
+    (void)socket_context;
+    if (toe == MHD_CONNECTION_NOTIFY_CLOSED && atomic_load(&srv.stopping))
+        db_thread_close();
+}
+
 __attribute__((format(printf, 2, 0))) static void
 on_mhd_log(void *cls, const char *fmt, va_list ap)
 {
@@ -984,7 +999,8 @@ http_serve(const struct http_config *cfg, struct err *e)
         (unsigned int)(cfg->timeout_s ? cfg->timeout_s : 30),
         MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)CONN_MEMORY,
         MHD_OPTION_URI_LOG_CALLBACK, on_uri, NULL,
-        MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL, MHD_OPTION_END);
+        MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
+        MHD_OPTION_NOTIFY_CONNECTION, on_connection, NULL, MHD_OPTION_END);
     if (d == NULL) {
         rc = err_set(e, ERR_INTERNAL, NULL, "cannot start the HTTP server");
         goto restore;
