@@ -587,6 +587,7 @@ expand(struct ctx *c, const struct scase *s, const char *tpl, int64_t at,
         case 'n': buf_addf(b, "%d", s->num); break;
         case 't': buf_addf(b, "%d", s->temp); break;
         case 's': buf_adds(b, seed_shops[(size_t)s->shop % seed_shops_len]); break;
+        case 'f': buf_adds(b, seed_venues[(size_t)s->shop % seed_venues_len]); break;
         case 'p':
             buf_adds(b, seed_companies[(size_t)s->comp % seed_companies_len]);
             break;

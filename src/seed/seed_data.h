@@ -80,6 +80,8 @@ extern const char *const seed_villages[];
 extern const size_t seed_villages_len;
 extern const char *const seed_shops[];
 extern const size_t seed_shops_len;
+extern const char *const seed_venues[];
+extern const size_t seed_venues_len;
 extern const char *const seed_companies[];
 extern const size_t seed_companies_len;
 extern const char *const seed_surnames[];

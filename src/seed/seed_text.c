@@ -7,7 +7,7 @@
  * Placeholders ({x}, one ASCII letter), expanded by seed_cases.c:
  *   a address  x district  j street/town  r road  c community or village
  *   b building  u unit  h room  d an earlier date  n small number  t temperature
- *   s shop  p company  m money  k months  l bus line  g taxi plate
+ *   s shop (food)  f venue (services)  p company  m money  k months  l bus line  g taxi plate
  *   q school  i clinic  w handling unit  y today's date
  */
 #include "common.h"
@@ -173,8 +173,8 @@ const struct seed_template seed_templates[] = {
     {"0701", "complain", U, "工地夜间施工噪音扰民",
      "{a}附近一处工地每天晚上十点以后还在施工，打桩机和搅拌车的声音特别大，一直干到凌晨，周边居民都休息不好，请查一下有没有夜间施工许可。",
      NULL},
-    {"0701", "complain", U, "{s}噪音扰民",
-     "{a}楼下的{s}每天营业到半夜，音响声音很大，吵得楼上住户没法睡觉，跟店主说过几次也不管用，希望有关部门处理。",
+    {"0701", "complain", U, "{f}噪音扰民",
+     "{a}楼下的{f}每天营业到半夜，音响声音很大，吵得楼上住户没法睡觉，跟店主说过几次也不管用，希望有关部门处理。",
      NULL},
     {"0702", "report", U, "企业夜间排放黑烟",
      "{x}{r}附近的{p}经常在夜里排放黑烟，气味刺鼻，周围居民晚上都不敢开窗，怀疑环保设施没有正常运行，请环保部门调查。",
@@ -195,11 +195,11 @@ const struct seed_template seed_templates[] = {
     {"0802", "complain", 0, "{s}标价与结算价不一致",
      "{a}附近的{s}商品标价和结账价格不一致，结账时多收钱，店员说是系统问题，希望查一下。",
      NULL},
-    {"0803", "complain", 0, "{s}关门预付卡无法退费",
-     "我在{s}办了一张{m}元的会员卡，才用了不到一半，店就关门了，老板电话也打不通，请帮助我们消费者维权。",
+    {"0803", "complain", 0, "{f}关门预付卡无法退费",
+     "我在{f}办了一张{m}元的会员卡，才用了不到一半，店就关门了，老板电话也打不通，请帮助我们消费者维权。",
      NULL},
     {"0803", "complain", 0, "家电售后互相推诿",
-     "我在{x}的{s}买的空调用了不到{k}个月就坏了，商家和厂家互相推诿都不给修，要求维护消费者权益。",
+     "我在{x}一家家电商场买的空调用了不到{k}个月就坏了，商家和厂家互相推诿都不给修，要求维护消费者权益。",
      NULL},
     /* 劳动社保 */
     {"0901", "help", 0, "{p}拖欠农民工工资",
@@ -425,11 +425,16 @@ const char *const seed_villages[] = {
 const size_t seed_villages_len = ARRAY_SIZE(seed_villages);
 
 const char *const seed_shops[] = {
-    "鑫源超市", "惠民大药房", "福瑞祥饭店", "老张家烧烤", "好又多生鲜超市",
-    "佳惠便利店", "金鼎洗浴中心", "健身工坊", "宏运家电城", "美佳美容院",
-    "阿强烧烤店", "盛世酒楼", "一品鲜火锅", "KTV欢乐歌城",
+    "鑫源超市", "福瑞祥饭店", "老张家烧烤", "好又多生鲜超市", "佳惠便利店",
+    "阿强烧烤店", "盛世酒楼", "一品鲜火锅", "小王快餐", "丰源菜市场",
 };
 const size_t seed_shops_len = ARRAY_SIZE(seed_shops);
+
+const char *const seed_venues[] = {
+    "金鼎洗浴中心", "健身工坊", "美佳美容院", "KTV欢乐歌城", "童星游泳馆",
+    "悦动健身会所", "丽人美发店",
+};
+const size_t seed_venues_len = ARRAY_SIZE(seed_venues);
 
 const char *const seed_companies[] = {
     "宏达建安公司", "恒昌物业公司", "永盛机械厂", "鑫海铸造厂",
