@@ -60,7 +60,7 @@ cmd_serve(const struct config *cfg, int nrest, struct err *e)
     db_pool_init(cfg->db);
     config_http(cfg, &hc);
     rc = http_serve(&hc, e);
-    db_thread_close();
+    db_pool_close_all();
     return rc;
 }
 

@@ -6,6 +6,8 @@
  */
 #include "common.h"
 
+#include <pthread.h>
+
 #include <stdarg.h>
 
 #include "db/db.h"
@@ -225,6 +227,25 @@ db_pool_init(const char *url)
     db_pool_url = xstrdup(url);
 }
 
+/* Every connection db_thread() opened and not yet closed, so the server can
+ * close the ones of idle workers once all workers have stopped. */
+static pthread_mutex_t db_pool_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct db **db_pool_open;
+static size_t db_pool_len, db_pool_cap;
+
+static void
+pool_forget(struct db *db)
+{
+    pthread_mutex_lock(&db_pool_lock);
+    for (size_t i = 0; i < db_pool_len; i++) {
+        if (db_pool_open[i] == db) {
+            db_pool_open[i] = db_pool_open[--db_pool_len];
+            break;
+        }
+    }
+    pthread_mutex_unlock(&db_pool_lock);
+}
+
 struct db *
 db_thread(struct err *e)
 {
@@ -238,6 +259,13 @@ db_thread(struct err *e)
     }
     if (db_open(db_pool_url, &db, e) < 0)
         return NULL;
+    pthread_mutex_lock(&db_pool_lock);
+    if (db_pool_len == db_pool_cap) {
+        db_pool_cap = db_pool_cap ? db_pool_cap * 2 : 16;
+        db_pool_open = xrealloc(db_pool_open, db_pool_cap * sizeof(*db_pool_open));
+    }
+    db_pool_open[db_pool_len++] = db;
+    pthread_mutex_unlock(&db_pool_lock);
     db_thread_conn = db;
     return db;
 }
@@ -245,8 +273,26 @@ db_thread(struct err *e)
 void
 db_thread_close(void)
 {
+    if (!db_thread_conn)
+        return;
+    pool_forget(db_thread_conn);
     db_close(db_thread_conn);
     db_thread_conn = NULL;
+}
+
+void
+db_pool_close_all(void)
+{
+    db_thread_close();
+    pthread_mutex_lock(&db_pool_lock);
+    for (size_t i = 0; i < db_pool_len; i++)
+        db_close(db_pool_open[i]);
+    free(db_pool_open);
+    db_pool_open = NULL;
+    db_pool_len = db_pool_cap = 0;
+    pthread_mutex_unlock(&db_pool_lock);
+    free(db_pool_url);
+    db_pool_url = NULL;
 }
 
 /* --- transactions ------------------------------------------------------ */

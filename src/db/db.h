@@ -46,6 +46,9 @@ void db_pool_init(const char *url);
 void db_set_busy_timeout(int ms);
 struct db *db_thread(struct err *e);
 void db_thread_close(void);
+/* Closes every connection db_thread() opened in any thread. Only once all
+ * threads that used them have stopped (after http_serve returns). */
+void db_pool_close_all(void);
 
 /* Write transactions: BEGIN IMMEDIATE on SQLite (no lock upgrades, so no
  * deadlock between writers; waits up to the busy timeout), BEGIN on
