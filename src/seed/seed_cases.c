@@ -691,19 +691,26 @@ static int
 pick_template(struct rng *r, int town, int64_t t)
 {
     double total = 0, x;
-    static int ntpl_of_cat[256];
+    /* per template: its category; per category: its number of templates
+     * (computed once; the seeder runs on one thread) */
+    static int tpl_cat[256], ntpl_of_cat[256];
     static int counted;
 
     if (!counted) {
-        for (size_t i = 0; i < seed_templates_len; i++)
-            ntpl_of_cat[cat_index(seed_templates[i].cat)]++;
+        if (seed_templates_len > ARRAY_SIZE(tpl_cat) ||
+            seed_categories_len > ARRAY_SIZE(ntpl_of_cat))
+            BUG("seed tables outgrew pick_template's arrays");
+        for (size_t i = 0; i < seed_templates_len; i++) {
+            tpl_cat[i] = cat_index(seed_templates[i].cat);
+            ntpl_of_cat[tpl_cat[i]]++;
+        }
         counted = 1;
     }
     for (int pass = 0; pass < 2; pass++) {
         x = rng_unit(r) * total;
         for (size_t i = 0; i < seed_templates_len; i++) {
             const struct seed_template *tp = &seed_templates[i];
-            int k = cat_index(tp->cat);
+            int k = tpl_cat[i];
             double w;
             if (!template_fits((int)i, town))
                 continue;
@@ -1545,7 +1552,7 @@ creation_times(int n, int64_t now, unsigned seed)
     struct rng r = {(uint64_t)seed * 0x9E3779B97F4A7C15ull + 1};
     int64_t first = time_city_midnight(now) - (SPAN_DAYS - 1) * (int64_t)DAY;
     double dw[SPAN_DAYS], dtotal = 0, htotal = 0;
-    int64_t *t = xcalloc((size_t)n, sizeof(int64_t));
+    int64_t *t = xcalloc((size_t)(n ? n : 1), sizeof(int64_t));
 
     for (int d = 0; d < SPAN_DAYS; d++)
         dtotal += dw[d] = day_weight(first + (int64_t)d * DAY);
