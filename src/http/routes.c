@@ -5,6 +5,7 @@
 #include "cases/cases_http.h"
 #include "db/db.h"
 #include "http/http.h"
+#include "http/metrics.h"
 #include "org/auth.h"
 #include "org/org.h"
 #include "org/user.h"
@@ -33,6 +34,8 @@ h_healthz(struct req *r, struct resp *out, struct err *e)
 
 const struct route http_routes[] = {
     {"GET", "/healthz", h_healthz, ACCESS_PUBLIC, 0, 0},
+    /* loopback or admin only; the handler checks */
+    {"GET", "/metrics", h_metrics, ACCESS_PUBLIC, 0, 0},
 
     {"POST", "/api/v1/auth/login", h_auth_login, ACCESS_PUBLIC, 0, 4 * KB},
     {"GET", "/api/v1/auth/me", h_auth_me, ACCESS_STAFF, ALL, 0},

@@ -33,6 +33,7 @@
 #include <microhttpd.h>
 
 #include "http/http.h"
+#include "http/metrics.h"
 #include "http/router.h"
 #include "db/db.h"
 #include "http/static.h"
@@ -767,6 +768,7 @@ on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
     if (x == NULL)
         return;
     log_set_request_id(x->req.request_id);
+    metrics_observe(x->route, x->status, ms_since(&x->start));
     if (toe == MHD_REQUEST_TERMINATED_COMPLETED_OK)
         log_info("method=%s route=%s status=%d bytes=%llu ms=%.2f ip=%s",
                  x->req.method ? x->req.method : "-", x->route_name,
