@@ -113,6 +113,18 @@ is_holiday_or_weekend(int64_t t)
     return !is_workday(t);
 }
 
+/* Working days after t's day up to and including due's day. */
+static int
+workdays_between(int64_t t, int64_t due)
+{
+    int n = 0;
+
+    for (int64_t d = time_city_midnight(t) + DAY + 12 * HOUR; d < due && n < 60;
+         d += DAY)
+        n += is_workday(d);
+    return n;
+}
+
 /* Seconds since city midnight. */
 static int64_t
 city_clock(int64_t t)
@@ -1214,10 +1226,11 @@ plan_handling(struct ctx *c, struct scase *s, int64_t t)
     if (reply < t + HOUR)
         reply = t + rng_range(r, HOUR, 3 * HOUR);
 
-    /* RULE extension-2wd: ask while >= 2 days remain; we keep a margin */
+    /* RULE extension-2wd: ask while >= 2 (working) days remain; the margin
+     * keeps this valid when deadlines move to the working-day calendar */
     if (s->ext && s->replies == 0) {
         int64_t req = t + rng_range(r, 2 * HOUR, DAY);
-        if (s->due - req >= 3 * DAY) {
+        if (s->due - req >= 3 * DAY && workdays_between(req, s->due) >= 3) {
             int64_t dec = req + rng_range(r, HOUR, 20 * HOUR);
             agenda_add(s, req, ST_REQ_EXT);
             agenda_add(s, dec, ST_DEC_EXT);
