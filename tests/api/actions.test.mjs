@@ -308,6 +308,34 @@ describe('lifecycle branches', () => {
     assert.equal(d2.status, 'handling');
   });
 
+  it('time limits: the clock starts at dispatch; consult 3, complain 10 days; urgent 24 h, emergency 2 h', async () => {
+    const { lead } = t.org;
+    const dayStart = (iso) => Date.parse(iso.slice(0, 10) + 'T00:00:00+08:00') / 1000;
+    for (const [type, n] of [['consult', 3], ['help', 5], ['complain', 10], ['suggest', 15]]) {
+      const c = await t.dispatched(lead, [], { type });
+      assert.match(c.deadline, /T00:00:00\+08:00$/, `${type}: a day limit ends at 24:00 city time`);
+      const days = (epoch(c.deadline) - dayStart(c.dispatched_at)) / 86400;
+      assert.ok(days >= n + 1 && days <= 2 * n + 10, `${type}: ${n} (working) days after the dispatch day, got ${days}`);
+      const s = await t.ok(handlerOf(lead), c.id, 'sign');
+      assert.equal(s.deadline, c.deadline, `${type}: signing does not move it`);
+    }
+    const u = await t.dispatched(lead, [], { urgency: 'urgent' });
+    assert.equal(epoch(u.deadline) - epoch(u.dispatched_at), 24 * 3600, 'urgent: 24 h natural time');
+    const e = await t.dispatched(lead, [], { urgency: 'emergency' });
+    assert.equal(epoch(e.deadline) - epoch(e.dispatched_at), 2 * 3600, 'emergency: 2 h natural time');
+    assert.ok(epoch(e.sign_deadline) <= epoch(e.deadline));
+  });
+
+  it('an extension must be filed at least 2 days before the deadline → 409 otherwise', async () => {
+    const { lead } = t.org;
+    const c = await t.handling(lead, [], { urgency: 'urgent' }); // 24 h left
+    const r = await t.act(handlerOf(lead), c.id, 'request_extension', { days: 2, reason: '来不及' });
+    assertError(r, 409, 'invalid_transition', undefined, 'extension with < 2 days left');
+    const after_ = await t.getCase('dispatcher', c.id);
+    assert.deepEqual(after_.extensions, []);
+    assert.equal(after_.deadline, c.deadline);
+  });
+
   it('visit validates satisfaction', async () => {
     const c = await t.replied(t.org.lead);
     assertError(await t.act('dispatcher', c.id, 'visit', { satisfaction: 'great', resolved: true }), 400, 'validation_failed', 'satisfaction');

@@ -178,6 +178,16 @@ describe('intake validation', () => {
     assert.equal(await count(phone), 5);
   });
 
+  it('Idempotency-Key: the same key sent concurrently still creates one case', async () => {
+    const phone = newPhone();
+    const body = valid({ citizen: { name: '并发', phone } });
+    const key = 'race-' + phone;
+    const rs = await Promise.all(Array.from({ length: 6 }, () => create(body, { 'idempotency-key': key })));
+    for (const r of rs) assert.ok([200, 201].includes(r.status), `concurrent: ${r.status} ${JSON.stringify(r.body)}`);
+    assert.equal(new Set(rs.map((r) => r.body.case_no)).size, 1, 'one case_no for all');
+    assert.equal(await count(phone), 1, 'one case created');
+  });
+
   it('public: same key twice on the portal → one case', async () => {
     const phone = newPhone();
     const body = { type: 'help', content: '小区门口路灯坏了。', citizen: { phone } };

@@ -273,10 +273,18 @@ describe('pagination, filters, search, history', () => {
   });
 
   it('warning filter', async () => {
-    // A red case needs a deadline in the past: deadlines are days after dispatch and nothing in
-    // the API sets the clock, so an overdue case cannot be made here. We check that the filter
-    // filters (every item is red; a case dispatched just now is not among them).
+    // A red case needs a deadline in the past: the shortest limit is 2 h (emergency) and nothing
+    // in the API sets the clock, so an overdue case cannot be made here. We check that the red
+    // filter filters (every item is red; cases dispatched just now are not among them).
+    // Yellow (≤ 1 working day left) we can make: an emergency case has 2 hours.
     const c = await t.dispatched(t.org.lead);
+    const em = await t.dispatched(t.org.lead, [], { urgency: 'emergency' });
+    assert.equal(em.warning, 'yellow', 'an emergency case is yellow at once');
+    const yl = await t.list('dispatcher', 'warning=yellow');
+    assert.ok(ids(yl).includes(em.id), 'warning=yellow finds it');
+    assert.ok(!ids(await t.list('dispatcher', 'warning=red')).includes(em.id));
+    const acc = await t.createCase({ urgency: 'emergency' });
+    assert.equal(acc.warning, 'none', 'no warning before dispatch (the clock starts at dispatch)');
     const red = await t.list('dispatcher', 'warning=red');
     assert.ok(red.items.every((x) => x.warning === 'red'));
     assert.ok(!ids(red).includes(c.id));
