@@ -219,6 +219,24 @@ test('live responses validate against the documented schemas', async () => {
   assert.equal(noted.status, 200, JSON.stringify(noted.body));
   assert.equal(conforms('post', `/api/v1/cases/${c.id}/note`, noted).events.at(-1).action, 'note');
 
+  // Through a unit: dispatch with an assist, the lead unit's handler signs and asks for more time.
+  const disp = (await srv.login('dispatcher')).token;
+  const [lead, assist] = units.items.filter((u) => u.kind === 'department' && u.active);
+  const dispatched = await srv.api('POST', `/api/v1/cases/${c.id}/dispatch`, { lead_unit_id: lead.id, assist_unit_ids: [assist.id], note: '请核实' }, disp);
+  assert.equal(dispatched.status, 200, JSON.stringify(dispatched.body));
+  assert.equal(conforms('post', `/api/v1/cases/${c.id}/dispatch`, dispatched).assignments.length, 2);
+  const handler = (await srv.login(`${lead.code}.handler`)).token;
+  const signed = conforms('post', `/api/v1/cases/${c.id}/sign`, await srv.api('POST', `/api/v1/cases/${c.id}/sign`, {}, handler));
+  assert.equal(signed.status, 'handling');
+  assert.ok(!('query_code' in signed), 'unit roles do not get the query code');
+  const asked = await srv.api('POST', `/api/v1/cases/${c.id}/request_extension`, { days: 3, reason: '需协调多个部门' }, handler);
+  assert.equal(asked.status, 200, JSON.stringify(asked.body));
+  assert.equal(conforms('post', `/api/v1/cases/${c.id}/request_extension`, asked).extensions.length, 1);
+  const queue = conforms('get', '/api/v1/extensions', await srv.api('GET', '/api/v1/extensions?status=pending', undefined, disp));
+  assert.equal(queue.items.length, 1);
+  const forbidden = await srv.api('POST', `/api/v1/cases/${c.id}/close`, { reason: 'x' }, handler);
+  assert.equal(conforms('post', `/api/v1/cases/${c.id}/close`, forbidden).error.code, 'forbidden');
+
   const bad = await srv.api('POST', '/api/v1/cases', { ...input, citizen: { phone: '12345' } }, tok);
   assert.equal(bad.status, 400);
   assert.equal(conforms('post', '/api/v1/cases', bad).error.field, 'citizen.phone');
