@@ -110,6 +110,31 @@ test('enums match the C tables', () => {
   }
 });
 
+test('the action table in the description matches lifecycle.c row by row', () => {
+  const c = src('src/cases/lifecycle.c');
+  const writers = c.match(/#define STAFF_WRITERS\s+((?:.*\\\n)*.*)/)[1];
+  const set = (expr, re) => [...expr.matchAll(re)].map((m) => m[1].toLowerCase()).sort();
+  const rows = [...c.matchAll(/\{CA_\w+,\s*"(\w+)",\s*([^,]+),\s*(CS_\w+),\s*(WHO_\w+),\s*([^,]+),\s*(GUARD_\w+),\s*\d\}/g)].map((m) => ({
+    action: m[1],
+    from: /CS__COUNT/.test(m[2]) ? ['any'] : set(m[2], /B\((\w+)\)/g),
+    to: m[3] === 'CS_SAME' ? '(unchanged)' : m[3].slice(3).toLowerCase(),
+    who: { WHO_PLATFORM: 'platform', WHO_LEAD: 'lead unit', WHO_PARTICIPANT: 'assist/sub unit', WHO_VIEWER: 'anyone' }[m[4]],
+    roles: set(m[5].includes('STAFF_WRITERS') ? writers : m[5], /R\((\w+)\)/g),
+  }));
+  assert.ok(rows.length >= 20, `only ${rows.length} lifecycle rows parsed`);
+  const desc = spec.paths['/api/v1/cases/{id}/{action}'].post.description;
+  const table = desc.split('\n').filter((l) => /^\| [a-z_]+ \|/.test(l) && !l.startsWith('| action |')).map((l) => {
+    const [action, from, to, roles, who] = l.split('|').slice(1, -1).map((x) => x.trim());
+    return { action, from: from.split(', ').sort(), to, who, roles: roles.split(', ').sort() };
+  });
+  assert.equal(table.length, rows.length, 'one documented row per lifecycle row');
+  rows.forEach((r, i) => {
+    const t = table[i];
+    assert.deepEqual({ ...t, who: undefined }, { ...r, who: undefined }, `row ${i + 1} (${r.action})`);
+    assert.ok(t.who.startsWith(r.who), `row ${i + 1} (${r.action}): relation ${t.who} vs ${r.who}`);
+  });
+});
+
 // ---- a tiny JSON Schema validator (the subset docs/openapi.json uses) -------
 
 function resolve(x) {
