@@ -216,3 +216,20 @@ bench_log_201() {
         grep -c 'method=POST route=/api/v1/cases status=201' "$SERVER_LOG"
     fi
 }
+
+# bench_fsync_probe DIR N: durable single-row transactions/s of the sqlite3 CLI in WAL mode with
+# synchronous=FULL on DIR's disk right now — the floor every intake transaction pays.
+bench_fsync_probe() {
+    f=$1/fsync-probe.db
+    {
+        echo "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; CREATE TABLE t(x);"
+        i=0; while [ $i -lt "$2" ]; do echo "INSERT INTO t VALUES($i);"; i=$((i + 1)); done
+    } >"$1/fsync-probe.sql"
+    s=$(date +%s%N)
+    sqlite3 "$f" <"$1/fsync-probe.sql" >/dev/null
+    e=$(date +%s%N)
+    rm -f "$f" "$f-wal" "$f-shm" "$1/fsync-probe.sql"
+    echo $(($2 * 1000000000 / (e - s)))
+}
+
+bench_load() { cut -d' ' -f1-3 /proc/loadavg; }
