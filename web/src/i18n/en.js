@@ -108,7 +108,7 @@ export default {
   portal: {
     submitTab: 'Submit', trackTab: 'Track', submitTitle: 'Tell us about a problem', trackTitle: 'Track your case',
     typeLabel: 'Kind', contentPh: 'When, where, what happened and what you ask for', addressPh: 'Where it happens (optional)',
-    namePh: 'Your name (optional)', phonePh: 'Mobile number, for the follow-up', anonymousHint: 'Anonymous appeals get no reply',
+    nameLabel: 'Your name', namePh: 'Your name (optional)', phonePh: 'Mobile number, for the follow-up', anonymousHint: 'Anonymous appeals get no reply',
     submit: 'Submit', submitted: 'Submitted', keepCodes: 'Keep the case number and query code to track and rate your case',
     goTrack: 'Track it', caseNoPh: 'Case number', codePh: 'Query code', track: 'Track', notFound: 'No such case: check the number and the code',
     progress: 'Progress', replyTitle: 'Reply', noReply: 'No reply yet', rateTitle: 'Rate the reply',
@@ -120,6 +120,7 @@ export default {
     forbidden: 'You may not do this', invalid_transition: 'The case has changed; this action is no longer possible. Refresh.', conflict: 'Conflict: {msg}',
     not_found: 'Not found', rate_limited: 'Too many requests, try again later', validation_failed: 'Invalid input: {msg}',
     too_large: 'Too large', internal: 'Server error, try again later', unavailable: 'Service unavailable, try again later',
+    content: 'Enter the content (up to 4000 characters)', q: 'Search for at least 2 characters', reply: 'Enter the reply', reason: 'Enter a reason (up to 2000 characters)',
     phone: 'Enter a valid mobile or landline number',
   },
 };

@@ -109,7 +109,7 @@ export default {
   portal: {
     submitTab: '我要反映', trackTab: '查询进度', submitTitle: '反映诉求', trackTitle: '查询办理进度',
     typeLabel: '诉求类型', contentPh: '请写明时间、地点、事由和您的诉求', addressPh: '问题发生的地址（选填）',
-    namePh: '您的称呼（选填）', phonePh: '手机号码，用于回访', anonymousHint: '匿名反映时我们无法向您回复办理结果',
+    nameLabel: '您的称呼', namePh: '您的称呼（选填）', phonePh: '手机号码，用于回访', anonymousHint: '匿名反映时我们无法向您回复办理结果',
     submit: '提交诉求', submitted: '提交成功', keepCodes: '请保存工单编号和查询码，用于查询办理进度和评价',
     goTrack: '查询进度', caseNoPh: '工单编号', codePh: '查询码', track: '查询', notFound: '未找到工单，请核对编号和查询码',
     progress: '办理进度', replyTitle: '办理答复', noReply: '尚未答复，请耐心等待', rateTitle: '评价办理结果',
@@ -121,6 +121,7 @@ export default {
     forbidden: '无权执行此操作', invalid_transition: '工单状态已变化，此操作不可执行，请刷新', conflict: '操作冲突：{msg}',
     not_found: '未找到', rate_limited: '操作过于频繁，请稍后再试', validation_failed: '填写有误：{msg}',
     too_large: '内容过大', internal: '服务器内部错误，请稍后再试', unavailable: '服务暂不可用，请稍后再试',
+    content: '请填写诉求内容（不超过 4000 字）', q: '关键词至少 2 个字', reply: '请填写答复内容', reason: '请填写理由（不超过 2000 字）',
     phone: '请输入有效的手机号或座机号',
   },
 };
