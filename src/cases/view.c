@@ -586,6 +586,16 @@ case_detail(struct db *db, const struct user *u, int64_t id, int64_t now,
     visits = visits_json(db, id, NULL, e);
     if (!visits)
         goto fail;
+    /* API.md's `visit`: the platform's latest 回访, or null. */
+    for (size_t k = json_array_size(visits); k-- > 0;) {
+        json_t *v = json_array_get(visits, k);
+        if (strcmp(json_string_value(json_object_get(v, "source")), "staff") == 0) {
+            json_object_set(j, "visit", v);
+            break;
+        }
+    }
+    if (!json_object_get(j, "visit"))
+        json_object_set_new(j, "visit", json_null());
     json_object_set_new(j, "visits", visits);
     json_object_set_new(j, "attachments", json_array());
     json_object_set_new(j, "actions", actions_json(u, &f));
