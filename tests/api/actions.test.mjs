@@ -39,10 +39,10 @@ describe('lifecycle branches', () => {
     assert.equal(newA.signed_at, null);
 
     // the old unit no longer sees or acts on it; the new one signs
-    const seen = await t.get(handlerOf(lead), `/api/v1/cases/${c.id}`);
-    assert.ok([403, 404].includes(seen.status), `old unit reading the case: ${seen.status}`);
-    const act = await t.act(handlerOf(lead), c.id, 'sign');
-    assert.ok([403, 404].includes(act.status), `old unit signing: ${act.status} ${JSON.stringify(act.body)}`);
+    // docs/lifecycle.md: a case the caller cannot see → 404, for reading and acting
+    assertError(await t.get(handlerOf(lead), `/api/v1/cases/${c.id}`), 404, 'not_found', undefined, 'old unit reads the case');
+    assertError(await t.act(handlerOf(lead), c.id, 'sign'), 404, 'not_found', undefined, 'old unit signs');
+    assertError(await t.act(handlerOf(lead), c.id, 'note', { text: 'x' }), 404, 'not_found', undefined, 'old unit notes');
     const old = await t.list(handlerOf(lead));
     assert.ok(!old.items.some((x) => x.id === c.id), 'gone from the old unit\'s list');
     assertActions(await t.getCase(handlerOf(other), c.id), ['sign', 'return', 'request_extension', 'note'], [], 'new lead on dispatched');
@@ -260,8 +260,12 @@ describe('lifecycle branches', () => {
     const op = await t.ok(SH, c.id, 'opinion', { text: '已现场核实，情况属实。' });
     assert.equal(op.assignments.find((a) => a.role === 'sub').opinion, '已现场核实，情况属实。');
     assertError(await t.act(SH, c.id, 'reply', { reply: 'x', contacted: true, resolved: true }), 403, 'forbidden', undefined, 'sub unit replies');
-    const other = await t.get(handlerOf(street2), `/api/v1/cases/${c.id}`);
-    assert.ok([403, 404].includes(other.status), `sibling street sees it: ${other.status}`);
+    assertError(await t.get(handlerOf(street2), `/api/v1/cases/${c.id}`), 404, 'not_found', undefined, 'sibling street reads it');
+    // sub-dispatching again to a unit already on the case → 409 conflict
+    assertError(await t.act(adminOf(district), c.id, 'subdispatch', { unit_id: street.id }), 409, 'conflict', undefined, 'subdispatch twice to one unit');
+    // a sub-dispatch never gets a later deadline than its parent
+    const sa = (await t.getCase('dispatcher', c.id)).assignments.find((a) => a.role === 'sub');
+    assert.ok(epoch(sa.deadline) <= epoch(leadA.deadline), 'sub deadline not after the lead\'s');
     assert.equal((await t.ok(handlerOf(district), c.id, 'reply', { reply: '街道已处理', contacted: true, resolved: true })).status, 'replied');
   });
 
@@ -298,14 +302,22 @@ describe('lifecycle branches', () => {
       deadline = d.deadline;
     }
     const fourth = await t.act(LH, c.id, 'request_extension', { days: 1, reason: '第4次' });
-    assert.ok([400, 409].includes(fourth.status), `a 4th extension is refused: ${fourth.status} ${JSON.stringify(fourth.body)}`);
+    assertError(fourth, 409, 'invalid_transition', undefined, 'a 4th extension');
+    assert.equal((await t.getCase('dispatcher', c.id)).extensions.length, 3);
     // a denied request leaves the deadline alone
     const c2 = await t.handling(lead);
     const r2 = await t.ok(LH, c2.id, 'request_extension', { days: 5, reason: '需要更多时间' });
+    // a second request while one is pending → 409 conflict
+    assertError(await t.act(LH, c2.id, 'request_extension', { days: 2, reason: '再申请' }), 409, 'conflict', undefined, 'second pending request');
     const d2 = await t.ok('dispatcher', c2.id, 'decide_extension', { extension_id: r2.extensions[0].id, approve: false, note: '理由不充分' });
     assert.equal(d2.extensions[0].status, 'denied');
     assert.equal(d2.deadline, c2.deadline);
     assert.equal(d2.status, 'handling');
+    // deciding a decided request → 409 conflict (another request is pending, so the guard holds)
+    const r3 = await t.ok(LH, c2.id, 'request_extension', { days: 2, reason: '第二次申请' });
+    assert.equal(r3.extensions.length, 2);
+    assertError(await t.act('dispatcher', c2.id, 'decide_extension', { extension_id: r2.extensions[0].id, approve: true }), 409, 'conflict', undefined, 'deciding a decided request');
+    assert.equal((await t.getCase('dispatcher', c2.id)).deadline, c2.deadline);
   });
 
   it('time limits: the clock starts at dispatch; consult 3, complain 10 days; urgent 24 h, emergency 2 h', async () => {

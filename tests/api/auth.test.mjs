@@ -41,6 +41,7 @@ describe('auth', () => {
     assert.match(c, /;\s*HttpOnly/i);
     assert.match(c, /;\s*SameSite=Strict/i);
     assert.match(c, /;\s*Path=\//i);
+    assert.match(c, /;\s*Max-Age=43200/i, 'sessions live 12 hours (docs/api.md)');
   });
 
   it('a unit user logs in with its unit', async () => {

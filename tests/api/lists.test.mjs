@@ -42,7 +42,9 @@ describe('visibility and masking', () => {
     const da = await t.list(adminOf(district));
     assert.ok(ids(da).includes(direct.id), 'district admin sees the street-led case');
     assert.ok(ids(da).includes(viaSub.id));
-    assert.equal((await t.getCase(adminOf(district), direct.id)).id, direct.id);
+    // a unit above the lead acts as the lead (docs/lifecycle.md: "the lead unit or above it")
+    const dv = await t.getCase(adminOf(district), direct.id);
+    assert.ok(dv.actions.includes('sign'), `district admin may sign for its street: ${dv.actions}`);
     const s2 = await t.list(handlerOf(street2));
     assert.ok(ids(s2).includes(viaSub.id), 'the street sees the case sub-dispatched to it');
     assert.ok(!ids(s2).includes(direct.id), 'a sibling street does not see the other street\'s case');
@@ -69,6 +71,8 @@ describe('visibility and masking', () => {
     assert.equal((await t.getCase('dispatcher', c.id)).citizen.phone, phone);
     const hv = await t.getCase(handlerOf(lead), c.id);
     assert.equal(hv.citizen.phone, phone, 'the handling unit sees the full phone');
+    assert.equal((await t.getCase('leader', c.id)).citizen.phone, maskPhone(phone), 'leaders get it masked, also in the detail');
+    assert.equal((await t.getCase('supervisor', c.id)).citizen.phone, phone);
     assert.ok(hv.query_code === undefined || hv.query_code === null, 'query_code is for platform roles only');
     assert.match((await t.getCase('dispatcher', c.id)).query_code, /^\d{6}$/);
   });
@@ -88,11 +92,13 @@ describe('visibility and masking', () => {
   it('confidential: unit roles see 保密 and no address; platform roles see everything', async () => {
     const { lead } = t.org;
     const phone = newPhone();
-    const c = await t.dispatched(lead, [], { type: 'report', address: '太和区某路88号', citizen: { name: '孙举报', phone, confidential: true } });
+    const c = await t.dispatched(lead, [], { type: 'report', address: '太和区某路88号', lat: 41.1, lng: 121.1, citizen: { name: '孙举报', phone, confidential: true } });
     const hv = await t.getCase(handlerOf(lead), c.id);
     assert.equal(hv.citizen.name, '保密');
     assert.equal(hv.citizen.phone, '保密');
-    assert.ok([null, undefined, '', '保密'].includes(hv.address), `address withheld: ${hv.address}`);
+    assert.equal(hv.address, null, 'address withheld (null)');
+    assert.equal(hv.lat, null);
+    assert.equal(hv.lng, null);
     const txt = JSON.stringify(hv);
     assert.ok(!txt.includes(phone) && !txt.includes('孙举报') && !txt.includes('太和区某路88号') && !txt.includes(maskPhone(phone)), 'no trace of the whistle-blower');
     const li = (await t.list(handlerOf(lead))).items.find((x) => x.id === c.id);
@@ -104,6 +110,8 @@ describe('visibility and masking', () => {
     assert.equal(dv.citizen.phone, phone);
     assert.equal(dv.citizen.confidential, true);
     assert.equal(dv.address, '太和区某路88号');
+    assert.equal(dv.lat, 41.1);
+    assert.equal(dv.lng, 121.1);
   });
 
   it('anonymous: no name in lists', async () => {

@@ -140,7 +140,8 @@ describe('the closed loop', () => {
     assert.equal(dx.assignments.find((a) => a.role === 'lead').deadline, dx.deadline, 'the lead assignment deadline moves too');
     assert.equal(dx.extension_count, 1);
     assertActions(await t.getCase('dispatcher', id), ['urge', 'note'], [], 'dispatcher after the decision');
-    assertError(await t.act('dispatcher', id, 'decide_extension', { extension_id: ext.id, approve: false }), 409, undefined, undefined, 'deciding twice');
+    // no request pending any more: the guard fails first → invalid_transition (docs/api.md)
+    assertError(await t.act('dispatcher', id, 'decide_extension', { extension_id: ext.id, approve: false }), 409, 'invalid_transition', undefined, 'deciding twice');
     const names = dx.events.map((e) => e.action);
     const order = ['dispatch', 'sign', 'opinion', 'request_extension', 'decide_extension'];
     let at = -1;
@@ -176,6 +177,7 @@ describe('the closed loop', () => {
     assert.equal(v.visits[0].source, 'staff');
     assert.equal(v.visits[0].satisfaction, 'satisfied');
     assert.equal(v.visits[0].resolved, true);
+    assert.equal(v.visit.satisfaction, 'satisfied', '`visit` is the latest staff visit');
     assertActions(await t.getCase('dispatcher', id), ['reopen', 'note'], [], 'dispatcher on closed');
     assertActions(await t.getCase('agent', id), ['note'], [], 'agent on closed');
     assertActions(await t.getCase(LH, id), ['note'], [], 'lead handler on closed');
@@ -284,6 +286,7 @@ describe('the closed loop', () => {
     const cv = staff.visits.find((x) => x.source === 'citizen');
     assert.ok(cv, 'the rating shows as a citizen visit');
     assert.equal(cv.satisfaction, 'basically_satisfied');
+    assert.equal(staff.visit, null, '`visit` is the staff 回访 only, not the citizen rating');
 
     // the dispatcher's visit closes it
     const v = await t.ok('dispatcher', c0.id, 'visit', { satisfaction: 'satisfied', resolved: true });
