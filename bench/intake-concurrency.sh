@@ -11,6 +11,7 @@ BENCH_DURATION=${BENCH_DURATION:-5s}
 BENCH_LEVELS=${BENCH_LEVELS:-1 8 64}
 
 bench_setup
+PROBE0=$(bench_fsync_probe "$TMP" 300)
 DB=$TMP/hotline.db
 bench_seed "$BENCH_CASES" "$DB"
 bench_start "$DB"
@@ -27,7 +28,7 @@ for c in $BENCH_LEVELS; do
     bench_intake_check "intake.c$c" "$before" "$after" "$logged" >>"$TMP/checks"
 done
 bench_stop
-PROBE=$(bench_fsync_probe "$TMP" 500)
+PROBE=$(bench_fsync_probe "$TMP" 300)
 
 echo
 echo "hotline intake vs connections — $(date -u '+%Y-%m-%d %H:%M UTC'), commit $(git rev-parse --short HEAD 2>/dev/null || echo '?'), nproc $(nproc)"
@@ -37,7 +38,7 @@ CEIL=$(bench_field "$(head -1 "$TMP/results")" rps)
 bench_table "$TMP/results" "$CEIL"
 echo
 cat "$TMP/checks"
-echo "disk: sqlite3 CLI, WAL + synchronous=FULL, one row per transaction: $PROBE txn/s; load average $(bench_load)"
+echo "disk: sqlite3 CLI, WAL + synchronous=FULL, one row per transaction: $PROBE0 txn/s before, $PROBE after; load average $(bench_load)"
 grep -q 'FAILURE\|MISMATCH' "$TMP/checks" && FAILED=1
 [ "$(bench_any_errors "$TMP/results")" = 1 ] && { echo "FLAGGED: some requests failed (see the table)"; FAILED=1; }
 exit "$FAILED"
