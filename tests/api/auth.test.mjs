@@ -1,7 +1,8 @@
 // Authentication: login, me, logout, bearer vs cookie, CSRF; graceful stop.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { setup, assertError, assertStatus, newPhone, sleep } from './_helpers.mjs';
+import { request as httpRequest } from 'node:http';
+import { setup, assertError, assertStatus, newPhone } from './_helpers.mjs';
 import { DEMO_PASSWORD } from '../lib/server.mjs';
 
 describe('auth', () => {
@@ -146,13 +147,31 @@ describe('auth', () => {
   });
 
   it('SIGTERM finishes an in-flight request and the server exits 0', async () => {
-    // A login (argon2id, slow) is in flight when SIGTERM arrives; it must complete.
-    const inflight = login('agent');
-    await sleep(40);
-    stopped = true;
-    const stopping = t.srv.stop(); // sends SIGTERM, rejects on a non-zero exit (e.g. sanitizer report)
-    const r = await inflight;
-    assert.equal(r.status, 200, `in-flight request finished: ${r.status}`);
+    // A request that has started (headers and half the body sent) when SIGTERM arrives must be
+    // finished: we send the rest after the signal and expect the case to be created.
+    const body = Buffer.from(JSON.stringify({ type: 'help', content: '停机前提交的诉求，必须完整保存。', citizen: { phone: newPhone() } }));
+    const u = new URL(t.srv.url + '/api/v1/public/cases');
+    const res = new Promise((resolve, reject) => {
+      const req = httpRequest({ host: u.hostname, port: u.port, method: 'POST', path: u.pathname,
+        headers: { 'content-type': 'application/json', 'content-length': String(body.length) } }, (r) => {
+        let text = '';
+        r.setEncoding('utf8');
+        r.on('data', (c) => { text += c; });
+        r.on('end', () => resolve({ status: r.statusCode, text }));
+      });
+      req.on('error', reject);
+      req.write(body.subarray(0, 20));
+      setTimeout(() => {
+        stopped = true;
+        stopping = t.srv.stop(); // SIGTERM; rejects on a non-zero exit (e.g. a sanitizer report)
+        stopping.catch(() => {});
+        setTimeout(() => req.end(body.subarray(20)), 150);
+      }, 200);
+    });
+    let stopping;
+    const r = await res;
+    assert.equal(r.status, 201, `in-flight request finished: ${r.status} ${r.text}`);
+    assert.match(JSON.parse(r.text).case_no, /^JZ\d{14}$/);
     await stopping;
     assert.equal(t.srv.proc.exitCode, 0);
     assert.equal(t.srv.proc.signalCode, null, 'exited by itself, not killed');
