@@ -3,13 +3,14 @@
 // this table only knows how to ask for each action's input. An action missing here still
 // works: it opens a plain confirmation.
 //
-// field kinds: textarea, text, number, switch, satisfaction, approve, unit, units, extension
+// field kinds: textarea, text, number, switch, satisfaction, approve, unit, units, extension,
+// case (a case number, with GET /cases/{id}/similar offered as choices)
 // `label` is an i18n key; `required` fields are checked before posting (the server checks again).
 export const ACTIONS = {
   accept: { fields: [], type: 'primary' },
   reject: { fields: [{ key: 'reason', kind: 'textarea', label: 'form.reason', required: true }], type: 'danger' },
   answer: { fields: [{ key: 'reply', kind: 'textarea', label: 'form.reply', required: true, rows: 5 }], type: 'success' },
-  merge: { fields: [{ key: 'into', kind: 'text', label: 'form.into', required: true, placeholder: 'form.intoPlaceholder' }] },
+  merge: { fields: [{ key: 'into', kind: 'case', label: 'form.into', required: true, placeholder: 'form.intoPlaceholder' }] },
   dispatch: {
     type: 'primary', width: '720px',
     fields: [

@@ -33,6 +33,7 @@ export default {
     replied: 'Replied', closed: 'Closed', rejected: 'Rejected', merged: 'Merged',
     signed: 'Signed', pending: 'Pending', done: 'Done', cancelled: 'Cancelled', active: 'Active',
   },
+  portalStatus: { new: 'Received', accepted: 'Accepted', dispatched: 'In progress', handling: 'In progress', returned: 'In progress', replied: 'Replied', closed: 'Closed', rejected: 'Rejected', merged: 'Merged' },
   type: { consult: 'Consultation', help: 'Help', suggest: 'Suggestion', complain: 'Complaint', report: 'Report', praise: 'Praise', other: 'Other' },
   urgency: { normal: 'Normal', urgent: 'Urgent', emergency: 'Emergency' },
   channel: {

@@ -34,6 +34,7 @@ export default {
     replied: '待回访', closed: '已办结', rejected: '不予受理', merged: '已并件',
     signed: '已签收', pending: '待处理', done: '已完成', cancelled: '已撤销', active: '有效',
   },
+  portalStatus: { new: '待受理', accepted: '已受理', dispatched: '办理中', handling: '办理中', returned: '办理中', replied: '已答复', closed: '已办结', rejected: '不予受理', merged: '已并件' },
   type: { consult: '咨询', help: '求助', suggest: '意见建议', complain: '投诉', report: '举报', praise: '表扬', other: '其他' },
   urgency: { normal: '一般', urgent: '紧急', emergency: '特急' },
   channel: {
