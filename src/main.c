@@ -37,7 +37,7 @@ open_store(const struct config *cfg, struct err *e)
 
     if (db_open(cfg->db, &db, e) < 0)
         return NULL;
-    if (db_migrate(db, e) < 0) {
+    if (db_migrate(db, e) < 0 || db_optimize(db, e) < 0) {
         db_close(db);
         return NULL;
     }
@@ -109,6 +109,8 @@ cmd_seed(const struct config *cfg, char **rest, int nrest, struct err *e)
     rc = seed_org(db, now, e);
     if (rc == 0 && demo)
         rc = seed_cases(db, (int)ncases, now, 20261129u, e);
+    if (rc == 0)
+        rc = db_optimize(db, e);
     if (rc == 0) {
         fprintf(stderr, "seeded %s%s in %llds\n", demo ? "demo data" : "organisation",
                 demo ? "" : "", (long long)(time_now() - t0));

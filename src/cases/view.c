@@ -194,9 +194,11 @@ build_where(struct db *db, const struct user *u, const struct case_filter *f,
     buf_adds(sql, " WHERE 1 = 1");
     if (!case_user_sees_all(u)) {
         snprintf(scope, scope_len, "%s%%", u->unit_path);
-        buf_adds(sql, " AND EXISTS (SELECT 1 FROM assignments a JOIN units au "
-                      "ON au.id = a.unit_id WHERE a.case_id = c.id AND "
-                      "a.active = 1 AND au.path LIKE ?)");
+        /* Driven from the unit's assignments (index assignments_unit), so
+         * the cost follows the unit's caseload, not the city's. */
+        buf_adds(sql, " AND c.id IN (SELECT a.case_id FROM assignments a "
+                      "WHERE a.active = 1 AND a.unit_id IN "
+                      "(SELECT id FROM units WHERE path LIKE ?))");
         bind_t(b, scope);
     }
     if (f->nstatuses > 0) {

@@ -295,6 +295,16 @@ db_pool_close_all(void)
     db_pool_url = NULL;
 }
 
+int
+db_optimize(struct db *db, struct err *e)
+{
+    if (db_kind(db) != DB_SQLITE)
+        return 0;
+    /* A sampled ANALYZE (at most ~1000 rows an index) stays fast on big
+     * tables and is all the planner needs to start from selective indexes. */
+    return db_exec_script(db, "PRAGMA analysis_limit=1000; ANALYZE;", e);
+}
+
 /* --- transactions ------------------------------------------------------ */
 
 int

@@ -96,6 +96,11 @@ int db_query_int(struct db *db, struct err *e, int64_t *out, const char *sql,
  * The text is not cached. */
 int db_exec_script(struct db *db, const char *script, struct err *e);
 
+/* Refreshes the planner's statistics where the engine needs it (SQLite: a
+ * sampled ANALYZE; PostgreSQL: nothing, autovacuum does it). Without stats SQLite
+ * scans cases for a unit's list instead of starting from its assignments. */
+int db_optimize(struct db *db, struct err *e);
+
 /* Migrations (db/migrate.c): applies those not yet applied, each in its own
  * transaction, recording them in schema_migrations. Returns the number
  * applied or < 0. */
