@@ -53,16 +53,21 @@ test('agent registers a phone case from the keyboard', async () => {
   await page.getByTestId('history-none').waitFor();   // the caller's history is looked up
   await input(page, 'agent-name').fill('张先生');
   await page.locator('[data-testid="agent-type"] label', { hasText: '投诉' }).click();
+  await page.locator('[data-testid="agent-type"] input[value="complain"]').focus();
 
-  // category picker: type to search, pick the node
-  await page.locator('[data-field="category_code"] .el-select__wrapper').click();
+  // category and district pickers without the mouse: type part of the name, Enter takes the first hit
+  await page.keyboard.press('Tab');                   // urgency
+  await page.keyboard.press('Tab');                   // category
+  assert.equal(await page.evaluate(() => document.activeElement.closest('[data-field]')?.dataset.field), 'category_code');
   await page.keyboard.type(category.name);
-  await page.locator('.category-picker-popper .el-tree-node__content', { hasText: category.name }).first().click();
-
-  // district cascader: type to search, take the first hit
-  await page.locator('[data-field="district_code"] .el-cascader').click();
-  await page.locator('[data-field="district_code"] .el-cascader input').fill('古塔区');
-  await page.locator('.district-picker-popper .el-cascader__suggestion-item').first().click();
+  await page.locator('.category-picker-popper .el-select-dropdown__item.is-hovering').waitFor();
+  await page.keyboard.press('Enter');
+  await page.keyboard.press('Tab');                   // district
+  await page.keyboard.type('古塔区');
+  await page.locator('.district-picker-popper .el-select-dropdown__item.is-hovering').waitFor();
+  await page.keyboard.press('Enter');
+  assert.match(await page.locator('[data-field="category_code"]').innerText(), new RegExp(category.name));
+  assert.match(await page.locator('[data-field="district_code"]').innerText(), /古塔区/);
 
   await input(page, 'agent-address').fill('古塔区北京路12号');
   await input(page, 'agent-content').fill('小区供热温度不达标，室温只有十四度，老人孩子受冻，请尽快处理。');
