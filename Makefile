@@ -52,6 +52,8 @@ build/tests/%: tests/unit/%.c $(ASAN_OBJ)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) $(SANFLAGS) -o $@ $< $(ASAN_OBJ) $(PKG_LIBS) -lcmocka
 
+include tests/fuzz/fuzz.mk
+
 # --- web app ---------------------------------------------------------------
 WEB_SRC := $(shell find web/src web/index.html web/vite.config.* web/public -type f 2>/dev/null)
 web: $(if $(wildcard web/package.json),web/dist/index.html)
@@ -79,7 +81,7 @@ run: deps
 	./hotline serve --db "$(DB)" --static web/dist
 
 test: deps-test
-	@$(MAKE) --no-print-directory all build/hotline-asan $(UNIT_BIN) tests/node_modules/.stamp
+	@$(MAKE) --no-print-directory all build/hotline-asan $(UNIT_BIN) $(FUZZ_BIN) tests/node_modules/.stamp
 	@scripts/run-tests
 
 unit-tests: $(UNIT_BIN)

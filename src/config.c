@@ -75,6 +75,12 @@ check_listen(const char *v)
         return -1;
     if (v[0] != '[' && memchr(v, ':', (size_t)(colon - v)) != NULL)
         return -1; /* bare IPv6 without brackets */
+    if (v[0] != '[' && memchr(v, ']', (size_t)(colon - v)) != NULL)
+        return -1; /* a ']' with no '[' */
+    /* the port: 1-5 plain digits, no sign, no leading zero */
+    if (colon[1] < '1' || colon[1] > '9' ||
+        strspn(colon + 1, "0123456789") != strlen(colon + 1))
+        return -1;
     return parse_int64(colon + 1, 1, 65535, &port);
 }
 

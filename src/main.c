@@ -58,8 +58,11 @@ cmd_serve(const struct config *cfg, int nrest, struct err *e)
         return -1;
     db_close(db);
     db_pool_init(cfg->db);
+    if (db_writer_start(cfg->db, e) < 0)
+        return -1;
     config_http(cfg, &hc);
     rc = http_serve(&hc, e);
+    db_writer_stop();
     db_pool_close_all();
     return rc;
 }

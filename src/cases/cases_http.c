@@ -21,6 +21,55 @@
 #define Q_MAX_CHARS 100
 #define IDEM_KEY_MAX 100
 
+/* Writes go through the group-commit writer (db_write): each job below is
+ * one store call, run on the writer's connection. */
+struct create_job {
+    const struct user *u;
+    const struct case_new *in;
+    int64_t now;
+    int64_t id;
+};
+
+static int
+create_job(struct db *db, void *ctx, struct err *e)
+{
+    struct create_job *j = ctx;
+
+    return case_create(db, j->u, j->in, j->now, &j->id, e);
+}
+
+struct act_job {
+    const struct user *u;
+    int64_t id;
+    const char *action;
+    json_t *args;
+    int64_t now;
+};
+
+static int
+act_job(struct db *db, void *ctx, struct err *e)
+{
+    struct act_job *j = ctx;
+
+    return case_act(db, j->u, j->id, j->action, j->args, j->now, e);
+}
+
+struct rate_job {
+    int64_t id;
+    const char *satisfaction;
+    int resolved;
+    const char *comment;
+};
+
+static int
+rate_job(struct db *db, void *ctx, struct err *e)
+{
+    struct rate_job *j = ctx;
+
+    return case_rate(db, j->id, j->satisfaction, j->resolved, j->comment,
+                     time_now(), e);
+}
+
 static int
 not_found(struct err *e)
 {
@@ -79,17 +128,18 @@ int
 h_cases_create(struct req *r, struct resp *out, struct err *e)
 {
     struct case_new in;
+    struct create_job job;
     struct db *db;
-    int64_t id;
 
     if (case_new_from_json(r->json, 0, &in, e) < 0 ||
         idempotency_key(r, &in.idem_key, e) < 0)
         return -1;
     in.idem_scope = arena_printf(r->arena, "user:%lld", (long long)r->user->id);
+    job = (struct create_job){r->user, &in, time_now(), 0};
     db = db_thread(e);
-    if (!db || case_create(db, r->user, &in, time_now(), &id, e) < 0)
+    if (!db || db_write(db, create_job, &job, e) < 0)
         return -1;
-    return respond_detail(r, out, db, id, 201, e);
+    return respond_detail(r, out, db, job.id, 201, e);
 }
 
 /* ---- list filters ------------------------------------------------------- */
@@ -269,11 +319,13 @@ int
 h_case_act(struct req *r, struct resp *out, struct err *e)
 {
     struct db *db = db_thread(e);
+    struct act_job job;
     int64_t id;
 
     if (!db || path_case(r, db, &id, e) < 0)
         return -1;
-    if (case_act(db, r->user, id, r->params[1], r->json, time_now(), e) < 0)
+    job = (struct act_job){r->user, id, r->params[1], r->json, time_now()};
+    if (db_write(db, act_job, &job, e) < 0)
         return -1;
     return respond_detail(r, out, db, id, 200, e);
 }
@@ -324,19 +376,20 @@ int
 h_public_case_create(struct req *r, struct resp *out, struct err *e)
 {
     struct case_new in;
+    struct create_job job;
     struct db *db;
     struct case_row row;
     struct case_facts f;
-    int64_t id;
 
     if (case_new_from_json(r->json, 1, &in, e) < 0 ||
         idempotency_key(r, &in.idem_key, e) < 0)
         return -1;
     in.idem_scope = arena_printf(r->arena, "ip:%s", r->client_ip);
+    job = (struct create_job){NULL, &in, time_now(), 0};
     db = db_thread(e);
-    if (!db || case_create(db, NULL, &in, time_now(), &id, e) < 0)
+    if (!db || db_write(db, create_job, &job, e) < 0)
         return -1;
-    if (case_load_facts(db, NULL, id, time_now(), &row, &f, e) <= 0)
+    if (case_load_facts(db, NULL, job.id, time_now(), &row, &f, e) <= 0)
         return e->code ? -1 : err_set(e, ERR_INTERNAL, NULL, "case vanished");
     resp_json(out, 201,
               json_pack("{s:s, s:s, s:s}", "case_no", row.case_no,
@@ -397,6 +450,7 @@ h_public_case_rate(struct req *r, struct resp *out, struct err *e)
     static const char *const fields[] = {"code", "satisfaction", "resolved",
                                          "comment"};
     const char *code, *comment = NULL;
+    struct rate_job job;
     int sat, resolved;
     struct db *db;
     int64_t id;
@@ -411,8 +465,8 @@ h_public_case_rate(struct req *r, struct resp *out, struct err *e)
     db = db_thread(e);
     if (!db || public_case(r, db, code, &id, e) < 0)
         return -1;
-    if (case_rate(db, id, case_satisfactions[sat], resolved, comment,
-                  time_now(), e) < 0)
+    job = (struct rate_job){id, case_satisfactions[sat], resolved, comment};
+    if (db_write(db, rate_job, &job, e) < 0)
         return -1;
     return respond_public(out, db, id, e);
 }

@@ -120,7 +120,7 @@ case_new_from_json(json_t *body, int public_form, struct case_new *out,
         return err_set(e, ERR_VALIDATION, "citizen",
                        "citizen: must be an object");
     if (citizen && json_is_object(citizen)) {
-        if (jv_only(citizen, "citizen.", citizen_fields,
+        if (jv_only(citizen, "citizen", citizen_fields,
                     ARRAY_SIZE(citizen_fields), e) < 0)
             return -1;
         if (jv_str(citizen, "name", JV_OPTIONAL, CASE_NAME_MAX,

@@ -180,7 +180,7 @@ case_create(struct db *db, const struct user *u, const struct case_new *in,
             int64_t now, int64_t *id_out, struct err *e)
 {
     int64_t category_id = 0, seq, id;
-    char case_no[24], code[8], title[128];
+    char case_no[24], code[8], title[CASE_TITLE_MAX * 4 + 1];
     const char *status;
     int rc;
 

@@ -34,7 +34,6 @@ struct db {
     size_t nbuckets; /* power of two */
     size_t nstmts;
     int depth;  /* db_begin nesting; 0 = no transaction */
-    int doomed; /* an inner level rolled back */
 };
 
 /* Schemes we know. A NULL driver is a scheme whose driver is not built:
@@ -307,12 +306,28 @@ db_optimize(struct db *db, struct err *e)
 
 /* --- transactions ------------------------------------------------------ */
 
+/* Nested db_begin opens a savepoint, so an inner failure undoes only the
+ * inner work: the group-commit writer runs many requests in one transaction
+ * and one bad request must not sink the others. Savepoint names come from
+ * the depth, never from input. */
+static int
+savepoint(struct db *db, const char *verb, int depth, struct err *e)
+{
+    char sql[64];
+
+    snprintf(sql, sizeof(sql), "%s sp%d;", verb, depth);
+    return db->drv->exec_script(db->conn, sql, e);
+}
+
 int
 db_begin(struct db *db, struct err *e)
 {
     int rc;
 
     if (db->depth > 0) {
+        rc = savepoint(db, "SAVEPOINT", db->depth + 1, e);
+        if (rc < 0)
+            return rc;
         db->depth++;
         return 0;
     }
@@ -320,7 +335,6 @@ db_begin(struct db *db, struct err *e)
     if (rc < 0)
         return rc;
     db->depth = 1;
-    db->doomed = 0;
     return 0;
 }
 
@@ -336,20 +350,11 @@ db_commit(struct db *db, struct err *e)
         return err_set(e, ERR_INTERNAL, NULL, "commit: no transaction is open");
     }
     if (db->depth > 1) {
+        rc = savepoint(db, "RELEASE", db->depth, e);
         db->depth--;
-        return 0;
+        return rc;
     }
     db->depth = 0;
-    if (db->doomed) {
-        db->doomed = 0;
-        db->drv->rollback(db->conn);
-        log_error("db=%s op=commit msg=\"inner transaction rolled back, "
-                  "whole transaction rolled back\"",
-                  db->drv->name);
-        return err_set(e, ERR_INTERNAL, NULL,
-                       "transaction rolled back: an inner transaction "
-                       "failed");
-    }
     rc = db->drv->commit(db->conn, e);
     if (rc < 0)
         db->drv->rollback(db->conn);
@@ -359,15 +364,20 @@ db_commit(struct db *db, struct err *e)
 void
 db_rollback(struct db *db)
 {
+    struct err e = ERR_INIT;
+
     if (db->depth == 0)
         return;
     if (db->depth > 1) {
-        db->doomed = 1;
+        /* ROLLBACK TO keeps the savepoint open; RELEASE ends it */
+        if (savepoint(db, "ROLLBACK TO", db->depth, &e) < 0 ||
+            savepoint(db, "RELEASE", db->depth, &e) < 0)
+            log_error("db=%s op=rollback_to msg=\"%s\"", db->drv->name,
+                      e.message);
         db->depth--;
         return;
     }
     db->depth = 0;
-    db->doomed = 0;
     db->drv->rollback(db->conn);
 }
 

@@ -52,7 +52,8 @@ void db_pool_close_all(void);
 
 /* Write transactions: BEGIN IMMEDIATE on SQLite (no lock upgrades, so no
  * deadlock between writers; waits up to the busy timeout), BEGIN on
- * PostgreSQL. db_rollback is safe to call when no transaction is open. */
+ * PostgreSQL. Nested calls are savepoints: an inner db_rollback undoes the
+ * inner work only. db_rollback is safe to call when no transaction is open. */
 int db_begin(struct db *db, struct err *e);
 int db_commit(struct db *db, struct err *e);
 void db_rollback(struct db *db);
@@ -100,6 +101,22 @@ int db_exec_script(struct db *db, const char *script, struct err *e);
  * sampled ANALYZE; PostgreSQL: nothing, autovacuum does it). Without stats SQLite
  * scans cases for a unit's list instead of starting from its assignments. */
 int db_optimize(struct db *db, struct err *e);
+
+/* Group commit (db/writer.c, DESIGN.md §8). One writer thread owns one
+ * connection and runs the write jobs of every worker; the jobs waiting when
+ * it wakes share one transaction and one fsync, each inside its own
+ * savepoint, so one failing job undoes only its own work. db_write returns
+ * once the job's transaction is durable (or failed).
+ *
+ * Without a running writer (command line, seeding, tests) db_write runs the
+ * job on `db` in a transaction of its own. A job must not depend on the
+ * thread it runs on, and must not call db_write itself. */
+typedef int (*db_write_fn)(struct db *db, void *ctx, struct err *e);
+
+int db_writer_start(const char *url, struct err *e);
+/* Finishes the queued jobs, then stops the thread and closes its store. */
+void db_writer_stop(void);
+int db_write(struct db *db, db_write_fn fn, void *ctx, struct err *e);
 
 /* Migrations (db/migrate.c): applies those not yet applied, each in its own
  * transaction, recording them in schema_migrations. Returns the number

@@ -270,13 +270,19 @@ jv_only(json_t *obj, const char *prefix, const char *const *allowed, size_t n,
                 break;
         if (i < n)
             continue;
-        if (prefix != NULL && prefix[0] != '\0')
-            w = snprintf(name, sizeof(name), "%s.%s", prefix, key);
-        else
-            w = snprintf(name, sizeof(name), "%s", key);
-        if (w < 0 || (size_t)w >= sizeof(name) ||
-            !utf8_valid(name, strlen(name)))
-            return err_set(e, ERR_VALIDATION, prefix, "unknown field");
+        {
+            /* Name the key, cut (at a character boundary) to fit the field. */
+            int dotted = prefix != NULL && prefix[0] != '\0';
+            size_t room = sizeof(name) - 1 - (dotted ? strlen(prefix) + 1 : 0);
+            size_t klen = strlen(key);
+
+            klen = utf8_prefix(key, klen < room ? klen : room, (size_t)-1);
+            w = snprintf(name, sizeof(name), "%s%s%.*s", dotted ? prefix : "",
+                         dotted ? "." : "", (int)klen, key);
+            if (w < 0 || klen == 0)
+                return err_set(e, ERR_VALIDATION, dotted ? prefix : "body",
+                               "unknown field");
+        }
         return err_set(e, ERR_VALIDATION, name, "unknown field");
     }
     return 0;

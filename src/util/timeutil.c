@@ -16,6 +16,9 @@
 #define TIME_MAX_EPOCH INT64_C(253402300799)
 /* Earliest accepted: 0001-01-01T00:00:00Z. */
 #define TIME_MIN_EPOCH INT64_C(-62135596800)
+/* The last instant time_iso can print in city time: 9999-12-31T23:59:59+08:00.
+ * time_parse accepts nothing it could not print back. */
+#define TIME_PARSE_MAX (TIME_MAX_EPOCH - CITY_UTC_OFFSET)
 
 int64_t
 time_now(void)
@@ -194,7 +197,7 @@ time_parse(const char *s, int64_t *out)
 
     /* epoch seconds: digits only */
     if (strspn(s, "0123456789") == strlen(s)) {
-        if (parse_int64(s, 0, TIME_MAX_EPOCH, &t) < 0)
+        if (parse_int64(s, 0, TIME_PARSE_MAX, &t) < 0)
             return -1;
         *out = t;
         return 0;
@@ -203,7 +206,10 @@ time_parse(const char *s, int64_t *out)
     if (parse_date(&s, &y, &m, &d) < 0)
         return -1;
     if (*s == '\0') {
-        *out = time_days_from_civil(y, m, d) * DAY_SECONDS - CITY_UTC_OFFSET;
+        t = time_days_from_civil(y, m, d) * DAY_SECONDS - CITY_UTC_OFFSET;
+        if (t < TIME_MIN_EPOCH || t > TIME_PARSE_MAX)
+            return -1;
+        *out = t;
         return 0;
     }
     if (*s != 'T' && *s != 't' && *s != ' ')
@@ -247,7 +253,7 @@ time_parse(const char *s, int64_t *out)
 
     t = time_days_from_civil(y, m, d) * DAY_SECONDS + hh * 3600 + mi * 60 + ss -
         offset;
-    if (t < TIME_MIN_EPOCH || t > TIME_MAX_EPOCH)
+    if (t < TIME_MIN_EPOCH || t > TIME_PARSE_MAX)
         return -1;
     *out = t;
     return 0;

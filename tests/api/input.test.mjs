@@ -47,7 +47,14 @@ describe('intake validation', () => {
 
   it('title, address and name have length limits', async () => {
     assertError(await create(valid({ title: '题'.repeat(101) })), 400, 'validation_failed', 'title');
-    assertStatus(await create(valid({ title: '题'.repeat(100) })), 201, '100-character title');
+    // stored whole: a 100-character CJK title is 300 bytes (once cut to 127 bytes mid-character)
+    assert.equal(assertStatus(await create(valid({ title: '题'.repeat(100) })), 201, '100-character title').title,
+      '题'.repeat(100));
+    assert.equal(assertStatus(await create(valid({ title: '😀'.repeat(100) })), 201, '100 astral characters').title,
+      '😀'.repeat(100));
+    const longKey = valid();
+    longKey['k'.repeat(80)] = 1; // an unknown field longer than the error's field name
+    assertError(await create(longKey), 400, 'validation_failed', 'k'.repeat(63));
     assertError(await create(valid({ address: '址'.repeat(201) })), 400, 'validation_failed', 'address');
     assertError(await create(valid({ citizen: { name: '名'.repeat(51), phone: newPhone() } })), 400, 'validation_failed', 'citizen.name');
   });
