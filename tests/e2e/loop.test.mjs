@@ -171,3 +171,22 @@ test('case search finds it and exports the page as CSV with a BOM', async () => 
   assert.ok(text.includes('已办结'));
   assert.deepEqual(page.problems, []);
 });
+
+test('agent answers a consultation directly and it is closed on the spot', async () => {
+  await logout(page);
+  await login(page, srv.url, 'agent');
+  await input(page, 'agent-phone').fill('13600001111');
+  await input(page, 'agent-content').fill('咨询：居住证到期后如何续签，需要带什么材料？');
+  await page.keyboard.press('Alt+D');
+  await input(page, 'agent-answer-text').fill('携带身份证和原居住证到所在派出所户籍窗口办理，当场续签。');
+  await shot(page, '13-agent-answer-directly');
+  await page.keyboard.press('Control+Enter');
+  await page.getByTestId('result-case-no').waitFor();
+  const no = (await page.getByTestId('result-case-no').textContent()).trim();
+  await page.locator('[data-testid="case-result"] [data-status="closed"]').waitFor();
+  const a = await srv.login('agent');
+  const c = await srv.api('GET', `/api/v1/cases/${no}`, undefined, a.token);
+  assert.equal(c.body.status, 'closed');
+  assert.match(c.body.reply, /派出所/);
+  assert.deepEqual(page.problems, []);
+});
