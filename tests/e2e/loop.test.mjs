@@ -96,9 +96,11 @@ test('dispatcher dispatches it to the unit', async () => {
   await login(page, srv.url, 'dispatcher');
   assert.match(page.url(), /\/dispatch$/);
   await page.locator('[data-queue="accepted"]').click();
+  await page.locator(`.queue-desk [data-case-no="${caseNo}"]`).waitFor();
+  await shot(page, '05-dispatch-desk');
   await page.locator(`.queue-desk [data-case-no="${caseNo}"]`).click();
   await page.locator(`.case-detail[data-case-no="${caseNo}"]`).waitFor();
-  await shot(page, '05-dispatch-desk-case');
+  await shot(page, '05-dispatch-desk-case-drawer');
 
   const dlg = await openAction(page, 'dispatch');
   await input(page, 'unit-lead_unit_id-filter').fill(unit.name);
@@ -112,9 +114,11 @@ test('dispatcher dispatches it to the unit', async () => {
 test('the unit handler signs and replies', async () => {
   await login(page, srv.url, `${unit.code}.handler`);
   assert.match(page.url(), /\/unit$/);
+  await page.locator(`.queue-desk [data-case-no="${caseNo}"]`).waitFor();
+  await shot(page, '07-unit-workbench');
   await page.locator(`.queue-desk [data-case-no="${caseNo}"]`).click();
   await page.locator(`.case-detail[data-case-no="${caseNo}"]`).waitFor();
-  await shot(page, '07-unit-workbench-case');
+  await shot(page, '07-unit-workbench-case-drawer');
 
   await submitAction(page, await openAction(page, 'sign'));
   await page.locator('[data-testid="detail-status"][data-status="handling"]').waitFor();
