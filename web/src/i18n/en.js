@@ -59,7 +59,7 @@ export default {
     warning: 'Warning', lead_unit: 'Lead unit', created_at: 'Registered', deadline: 'Deadline',
     sign_deadline: 'Sign by', query_code: 'Query code', reply: 'Reply', replied_at: 'Replied',
     closed_at: 'Closed', dispatched_at: 'Dispatched', merged_into: 'Merged into', extension_count: 'Extensions',
-    citizen_name: 'Caller', citizen_phone: 'Phone', anonymous: 'Anonymous', confidential: 'Confidential (whistle-blower)',
+    citizen_name: 'Caller', citizen_phone: 'Phone', anonymous: 'Anonymous', confidential: 'Confidential',
     unit: 'Unit', role: 'Role', signed_at: 'Signed', note: 'Note', opinion: 'Opinion',
     days: 'Days', reason: 'Reason', requested_at: 'Requested', requested_by: 'Requested by', decided_at: 'Decided',
     decision_note: 'Decision note', old_deadline: 'Old deadline', new_deadline: 'New deadline', at: 'Time',
