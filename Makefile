@@ -6,6 +6,9 @@
 .PHONY: all run test deps deps-test unit-tests api-tests e2e-tests fuzz-replay web clean bench format
 
 PKGS      := libmicrohttpd jansson sqlite3 libsodium libpq
+# Build directory. A private one (make O=/tmp/mine /tmp/mine/hotline-asan) lets
+# several people build one work tree at once without racing.
+O         ?= build
 CC        ?= cc
 WARN      := -std=c11 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
              -Wmissing-prototypes -Wpointer-arith -Wwrite-strings -Wvla \
@@ -15,40 +18,40 @@ PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lpthread -lm
 CFLAGS    ?= -O2 -g
 RELFLAGS  := -D_FORTIFY_SOURCE=2 -fstack-protector-strong
 SANFLAGS  := -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
-ALL_CFLAGS = $(WARN) -D_GNU_SOURCE -Isrc -Ibuild/gen $(PKG_CFLAGS)
+ALL_CFLAGS = $(WARN) -D_GNU_SOURCE -Isrc -I$(O)/gen $(PKG_CFLAGS)
 
 SRC       := $(sort $(wildcard src/*.c src/*/*.c))
 MAIN_SRC  := src/main.c
-LIB_SRC   := $(filter-out $(MAIN_SRC),$(SRC)) build/gen/migrations.c
+LIB_SRC   := $(filter-out $(MAIN_SRC),$(SRC)) $(O)/gen/migrations.c
 MIGRATIONS := $(sort $(wildcard src/db/migrations/*.sql))
 
-OBJ       := $(patsubst %.c,build/rel/%.o,$(LIB_SRC))
-ASAN_OBJ  := $(patsubst %.c,build/asan/%.o,$(LIB_SRC))
+OBJ       := $(patsubst %.c,$(O)/rel/%.o,$(LIB_SRC))
+ASAN_OBJ  := $(patsubst %.c,$(O)/asan/%.o,$(LIB_SRC))
 UNIT_SRC  := $(sort $(wildcard tests/unit/test_*.c))
-UNIT_BIN  := $(patsubst tests/unit/%.c,build/tests/%,$(UNIT_SRC))
+UNIT_BIN  := $(patsubst tests/unit/%.c,$(O)/tests/%,$(UNIT_SRC))
 
 all: hotline web
 
-build/gen/migrations.c: $(MIGRATIONS) scripts/embed-sql.sh
+$(O)/gen/migrations.c: $(MIGRATIONS) scripts/embed-sql.sh
 	@mkdir -p $(@D)
 	scripts/embed-sql.sh $(MIGRATIONS) > $@.tmp && mv $@.tmp $@
 
-build/rel/%.o: %.c $(wildcard src/*.h src/*/*.h) | build/gen/migrations.c
+$(O)/rel/%.o: %.c $(wildcard src/*.h src/*/*.h) | $(O)/gen/migrations.c
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) $(CFLAGS) $(RELFLAGS) -c $< -o $@
 
-build/asan/%.o: %.c $(wildcard src/*.h src/*/*.h) | build/gen/migrations.c
+$(O)/asan/%.o: %.c $(wildcard src/*.h src/*/*.h) | $(O)/gen/migrations.c
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) $(SANFLAGS) -c $< -o $@
 
-hotline: $(OBJ) build/rel/src/main.o
+hotline $(O)/hotline: $(OBJ) $(O)/rel/src/main.o
 	$(CC) $(CFLAGS) -o $@ $^ $(PKG_LIBS)
 
 # The binary the black-box tests run: same code, with ASan + UBSan.
-build/hotline-asan: $(ASAN_OBJ) build/asan/src/main.o
+$(O)/hotline-asan: $(ASAN_OBJ) $(O)/asan/src/main.o
 	$(CC) $(SANFLAGS) -o $@ $^ $(PKG_LIBS)
 
-build/tests/%: tests/unit/%.c $(ASAN_OBJ)
+$(O)/tests/%: tests/unit/%.c $(ASAN_OBJ)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) $(SANFLAGS) -o $@ $< $(ASAN_OBJ) $(PKG_LIBS) -lcmocka
 
@@ -81,7 +84,7 @@ run: deps
 	./hotline serve --db "$(DB)" --static web/dist
 
 test: deps-test
-	@$(MAKE) --no-print-directory all build/hotline-asan $(UNIT_BIN) $(FUZZ_BIN) tests/node_modules/.stamp
+	@$(MAKE) --no-print-directory all $(O)/hotline-asan $(UNIT_BIN) $(FUZZ_BIN) tests/node_modules/.stamp
 	@scripts/run-tests
 
 unit-tests: $(UNIT_BIN)
@@ -94,4 +97,4 @@ format:
 	clang-format -i $(SRC) $(wildcard src/*/*.h) $(UNIT_SRC)
 
 clean:
-	rm -rf build hotline web/dist
+	rm -rf $(O) hotline web/dist
