@@ -30,6 +30,25 @@ enum http_access {
     ACCESS_CHANNEL,    /* machine clients (API key / signature; checked by handler) */
 };
 
+/* Resource scope of a staff route (authorization; docs/authorization.md).
+ * It is written in the route table next to the roles, OR-ed into
+ * route.roles above the role bits, so the table keeps its shape and the
+ * role check stays one AND. It states which rows a unit role (handler,
+ * unit_admin) reaches through the route; the handler enforces it and
+ * tests/api/authz.test.mjs checks both the statement and the enforcement:
+ *   SCOPE_ALL   the same answer for every caller: reference data (units,
+ *               categories, districts) or the caller's own session;
+ *   SCOPE_UNIT  unit roles reach only rows of their own unit and the units
+ *               below it: another unit's row answers 404 (it is invisible),
+ *               a list leaves it out.
+ * Every route that admits a unit role states one of them; routes open only
+ * to platform roles need none (platform roles are city-wide). Leaders are
+ * read-only: no route that changes data admits them (except their own
+ * session's logout). */
+#define SCOPE_ALL (1u << 24)
+#define SCOPE_UNIT (1u << 25)
+#define SCOPE_MASK (SCOPE_ALL | SCOPE_UNIT)
+
 struct req {
     const char *method;
     const char *path;      /* decoded path, without query */
@@ -45,7 +64,10 @@ struct req {
     struct MHD_Connection *conn;
 };
 
+struct http_stream;
+
 struct resp {
+    struct http_stream *stream; /* streaming body (SSE), see http_stream_new */
     int status;            /* 0 = 200 */
     json_t *json;          /* body as JSON (owned; the server decrefs) */
     char *body;            /* or a raw body (malloc'd, owned) */
@@ -62,7 +84,7 @@ struct route {
     const char *pattern;   /* "/api/v1/cases/:id/:action" */
     http_handler handler;
     enum http_access access;
-    unsigned roles;        /* ROLE_BIT_* mask for ACCESS_STAFF */
+    unsigned roles;        /* ROLE_BIT_* mask for ACCESS_STAFF, | SCOPE_* */
     size_t body_limit;     /* max body bytes (0 = no body accepted) */
 };
 
@@ -79,6 +101,20 @@ int req_query_int(struct req *r, const char *name, int64_t min, int64_t max,
                   int64_t def, int64_t *out, struct err *e);
 
 void resp_json(struct resp *out, int status, json_t *j); /* takes ownership */
+
+/* Streaming responses (Server-Sent Events; docs/http.md). A handler makes a
+ * stream and sets out->stream (content type text/event-stream). The server
+ * calls fill(cls, buf, max) whenever the client can take data: it returns
+ * the bytes written (> 0), 0 when it has nothing now — the connection is
+ * then suspended (no thread waits) until http_stream_wake — or < 0 to end
+ * the response. done(cls) runs once when the stream is over (client gone,
+ * ended, server stopping); after it returns the stream is freed and must
+ * not be woken. Streams end by themselves when the server stops. */
+typedef long (*http_stream_fill)(void *cls, char *buf, size_t max);
+struct http_stream *http_stream_new(struct req *r, http_stream_fill fill,
+                                    void (*done)(void *cls), void *cls);
+/* Makes the server call fill again soon (any thread). */
+void http_stream_wake(struct http_stream *s);
 void resp_header(struct resp *out, const char *name, const char *value);
 
 /* Server life cycle (http/server.c). */

@@ -42,6 +42,7 @@ struct user {
     char unit_kind[16];  /* platform, department, district, street, company */
     int64_t session_id;
     int via_cookie;      /* authenticated by cookie (CSRF applies) */
+    char client_ip[64];  /* the request's peer address (audit: "from where") */
 };
 
 #endif
