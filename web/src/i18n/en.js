@@ -8,6 +8,7 @@ export default {
     portalSubtitle: 'Got a problem? Call 12345',
   },
   common: {
+    remove: 'Remove', save: 'Save', edit: 'Edit',
     ok: 'OK', cancel: 'Cancel', submit: 'Submit', search: 'Search', reset: 'Reset', refresh: 'Refresh',
     loading: 'Loading…', empty: 'No data', yes: 'Yes', no: 'No', back: 'Back', close: 'Close',
     exportCsv: 'Export page as CSV', confirm: 'Confirm', all: 'All', detail: 'Details', none: 'None',
@@ -15,7 +16,7 @@ export default {
     pleaseSelect: 'Select', pleaseInput: 'Enter', copy: 'Copy', copied: 'Copied',
     notFound: 'Page not found', goHome: 'Home', forbidden: 'You may not open this page', days: '{n} working days',
   },
-  nav: { agent: 'Intake', dispatch: 'Dispatch', unit: 'Handling', search: 'Search', portal: 'Citizen portal' },
+  nav: { agent: 'Intake', dispatch: 'Dispatch', unit: 'Handling', search: 'Search', admin: 'Administration', adminUnits: 'Units', adminUsers: 'Users', adminCategories: 'Categories', adminCalendar: 'Calendar', adminTimeLimits: 'Time limits', adminTemplates: 'Message templates', audit: 'Audit log', portal: 'Citizen portal' },
   header: { logout: 'Log out', language: 'Language', loggedOutOk: 'Logged out' },
   lang: { 'zh-CN': '简体中文', en: 'English' },
   login: {
@@ -116,6 +117,74 @@ export default {
     rateSubmit: 'Send rating', rated: 'Thank you for your rating', yourRating: 'Your rating', commentPh: 'Your comment (optional)',
     resolvedQ: 'Was the problem solved?', staffLogin: 'Staff sign-in', another: 'Submit another',
   },
+  account: {
+    changePassword: 'Change password', notifyPrefs: 'Notification settings', logoutAll: 'Log out everywhere',
+    logoutAllConfirm: 'This ends your sessions on every device, this one included. Continue?', loggedOutAll: 'Logged out everywhere',
+    oldPassword: 'Current password', newPassword: 'New password', confirmPassword: 'Repeat new password',
+    passwordRule: 'At least 10 characters with letters and digits, not the username', oldRequired: 'Enter your current password', newRequired: 'Enter a new password',
+    mismatch: 'The new passwords differ', passwordChanged: 'Password changed',
+  },
+  notify: {
+    title: 'Notifications', readAll: 'Mark all read', empty: 'No notifications', markRead: 'Mark read',
+    prefsHint: 'How to receive work alerts (new case, due soon, overdue, urged, escalated)', inapp: 'In-app', sms: 'SMS',
+  },
+  notifyKind: {
+    new_case: 'New case', yellow: 'Due soon', red: 'Overdue', urged: 'Urged', urge: 'Urged', escalated: 'Escalated',
+    extension: 'Extension', returned: 'Returned', reopened: 'Reopened', other: 'Notice',
+  },
+  units: {
+    newRoot: 'New top unit', showInactive: 'Show inactive', inactive: 'Inactive', create: 'New unit', edit: 'Edit: {name}',
+    pick: 'Unit', pickHint: 'Pick a unit on the left to edit it, or create one', addChild: 'New sub-unit',
+    deactivate: 'Deactivate', activate: 'Activate', name: 'Name', code: 'Code', kind: 'Kind', parent: 'Parent unit',
+    noParent: 'None (top level)', phone: 'Office phone', contactName: 'Contact person', contactPhone: 'Contact phone',
+    hotlines: 'Former hotlines', hotlineNumber: 'Number', hotlineNote: 'Note (e.g. former heating hotline)', addHotline: 'Add number',
+    hotlineHint: 'The unit\'s own hotline numbers folded into 12345', deactivateConfirm: 'Deactivate “{name}”? No case can be dispatched to it afterwards.',
+  },
+  users: {
+    q: 'Keyword', qPh: 'Username or name', active: 'Active', disabled: 'Disabled', create: 'New user', edit: 'Edit user {name}',
+    username: 'Username', name: 'Name', phone: 'Mobile', lastLogin: 'Last login', resetPassword: 'Reset password',
+    disable: 'Disable', enable: 'Enable', password: 'Initial password', resetTitle: 'Reset the password of {name}',
+    resetHint: 'The user\'s sessions on every device end', resetDone: 'Password reset',
+    disableConfirm: 'Disable user {name}? Their sessions end at once.',
+  },
+  cats: {
+    filterPh: 'Filter by name or code', newRoot: 'New top category', name: 'Name', code: 'Code', defaultUnit: 'Default unit',
+    addChild: 'New sub-category', edit: 'Edit category {name}', create: 'New category', parent: 'Parent', noParent: 'None (top level)',
+  },
+  audit: {
+    hint: 'Logins, changes to settings, case actions and views of personal data, hash-chained and append-only',
+    user: 'User', userPh: 'Type a username', case: 'Case', kind: 'Kind', time: 'Time', from: 'From', to: 'To',
+    seq: 'No.', ip: 'From address', target: 'Object', detail: 'Detail',
+  },
+  auditKind: {
+    login_ok: 'Login', login_failed: 'Failed login', logout: 'Logout', unit_change: 'Unit change', user_change: 'User change',
+    category_change: 'Category change', settings_change: 'Settings change', case_create: 'Case created', case_action: 'Case action',
+    personal_data_view: 'Personal data viewed',
+  },
+  auditTarget: { case: 'Case', unit: 'Unit', user: 'User', category: 'Category', setting: 'Setting', session: 'Session' },
+  calendar: {
+    workingDays: '{n} working days in the year', holiday: 'Holiday', workday: 'Make-up workday', weekend: 'Weekend', normal: 'Mon–Fri rule',
+    unsaved: 'Unsaved changes', saveYear: 'Save {year}', import: 'Import .ics', month: 'Month {m}',
+    wd1: 'Mo', wd2: 'Tu', wd3: 'We', wd4: 'Th', wd5: 'Fr', wd6: 'Sa', wd7: 'Su',
+    markHoliday: 'off', markWorkday: 'work', editDay: 'Set {date}', kind: 'Kind', name: 'Name', namePh: 'e.g. National Day',
+    discard: 'This year has unsaved changes. Discard them?', importConfirm: 'The file holds {n} holidays/make-up days ({years}). Merge them into the calendar?',
+    imported: '{n} days imported',
+  },
+  limits: {
+    hint: 'Matched by type × urgency × category; the most specific rule wins. Changes never move deadlines already set',
+    add: 'Add rule', any: 'Any', sign: 'Sign limit', handle: 'Handling limit', returnWindow: 'Return window (wd)', reopenWindow: 'Reopen window (wd)',
+    unit: { working_days: 'working days', natural_hours: 'hours', natural_minutes: 'minutes' },
+    note: 'Keep one default rule whose type, urgency and category are all “Any”.', rowError: 'Rule {n}: {msg}',
+  },
+  templates: {
+    hint: 'Text messages to citizens; the system fills in the parameters in braces', custom: 'Edited', restore: 'Restore default',
+    body: 'Text', smsId: 'SMS template id', params: 'Parameters:',
+  },
+  template: {
+    receipt: 'Receipt', extension_approved: 'Extension approved', replied: 'Replied', reopened: 'Reopened',
+    new_case: 'New case alert', yellow: 'Due-soon alert', red: 'Overdue alert', urged: 'Urge alert', escalated: 'Escalation alert',
+  },
+  remain: { days: '{n} wd left', hours: '{n} h left', minutes: '{n} min left', overDays: '{n} wd overdue', overHours: '{n} h overdue', over: 'Overdue', today: 'Due today' },
   errors: {
     network: 'Network error, please retry', unknown: 'Failed: {msg}', unauthorized: 'Session expired, please sign in again',
     forbidden: 'You may not do this', invalid_transition: 'The case has changed; this action is no longer possible. Refresh.', conflict: 'Conflict: {msg}',

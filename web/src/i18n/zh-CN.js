@@ -9,6 +9,7 @@ export default {
     portalSubtitle: '有诉求，找12345',
   },
   common: {
+    remove: '删除', save: '保存', edit: '编辑',
     ok: '确定', cancel: '取消', submit: '提交', search: '查询', reset: '重置', refresh: '刷新',
     loading: '加载中…', empty: '暂无数据', yes: '是', no: '否', back: '返回', close: '关闭',
     exportCsv: '导出本页 CSV', confirm: '确认', all: '全部', detail: '详情', none: '无',
@@ -16,7 +17,7 @@ export default {
     pleaseSelect: '请选择', pleaseInput: '请输入', copy: '复制', copied: '已复制',
     notFound: '页面不存在', goHome: '返回首页', forbidden: '无权访问此页面', days: '{n} 个工作日',
   },
-  nav: { agent: '话务受理', dispatch: '派单', unit: '承办', search: '查询', portal: '市民门户' },
+  nav: { agent: '话务受理', dispatch: '派单', unit: '承办', search: '查询', admin: '系统管理', adminUnits: '单位管理', adminUsers: '用户管理', adminCategories: '分类管理', adminCalendar: '工作日历', adminTimeLimits: '办理时限', adminTemplates: '消息模板', audit: '审计日志', portal: '市民门户' },
   header: { logout: '退出登录', language: '语言', loggedOutOk: '已退出' },
   lang: { 'zh-CN': '简体中文', en: 'English' },
   login: {
@@ -117,6 +118,74 @@ export default {
     rateSubmit: '提交评价', rated: '感谢您的评价', yourRating: '您的评价', commentPh: '您对办理结果的意见（选填）',
     resolvedQ: '问题是否已解决', staffLogin: '工作人员入口', another: '再反映一件',
   },
+  account: {
+    changePassword: '修改密码', notifyPrefs: '通知设置', logoutAll: '退出所有设备',
+    logoutAllConfirm: '将结束您在所有设备上的登录（包括本机），确定继续？', loggedOutAll: '已退出所有设备',
+    oldPassword: '原密码', newPassword: '新密码', confirmPassword: '确认新密码',
+    passwordRule: '至少 10 位，须包含字母和数字，不能与用户名相同', oldRequired: '请输入原密码', newRequired: '请输入新密码',
+    mismatch: '两次输入的新密码不一致', passwordChanged: '密码已修改',
+  },
+  notify: {
+    title: '通知', readAll: '全部已读', empty: '暂无通知', markRead: '标为已读',
+    prefsHint: '选择接收工作提醒（新工单、临期、超期、催办、督办升级）的方式', inapp: '站内通知', sms: '短信',
+  },
+  notifyKind: {
+    new_case: '新工单', yellow: '临期提醒', red: '超期提醒', urged: '催办', urge: '催办', escalated: '督办升级',
+    extension: '延期', returned: '退单', reopened: '重办', other: '通知',
+  },
+  units: {
+    newRoot: '新建顶级单位', showInactive: '显示已停用', inactive: '已停用', create: '新建单位', edit: '编辑：{name}',
+    pick: '单位信息', pickHint: '在左侧选择一个单位进行编辑，或新建单位', addChild: '新建下级单位',
+    deactivate: '停用', activate: '启用', name: '单位名称', code: '单位编码', kind: '单位类型', parent: '上级单位',
+    noParent: '无（顶级单位）', phone: '办公电话', contactName: '联系人', contactPhone: '联系人电话',
+    hotlines: '原热线号码', hotlineNumber: '号码', hotlineNote: '说明（如 原供热服务热线）', addHotline: '添加号码',
+    hotlineHint: '已整合并入 12345 的本单位原热线号码', deactivateConfirm: '确定停用「{name}」？停用后不能再向其派单。',
+  },
+  users: {
+    q: '关键词', qPh: '用户名或姓名', active: '正常', disabled: '已停用', create: '新建用户', edit: '编辑用户 {name}',
+    username: '用户名', name: '姓名', phone: '手机号', lastLogin: '最近登录', resetPassword: '重置密码',
+    disable: '停用', enable: '启用', password: '初始密码', resetTitle: '重置 {name} 的密码',
+    resetHint: '重置后该用户在所有设备上的登录将失效', resetDone: '密码已重置',
+    disableConfirm: '确定停用用户 {name}？其登录将立即失效。',
+  },
+  cats: {
+    filterPh: '按名称或编码筛选', newRoot: '新建一级分类', name: '分类名称', code: '分类编码', defaultUnit: '默认承办单位',
+    addChild: '新建子分类', edit: '编辑分类 {name}', create: '新建分类', parent: '上级分类', noParent: '无（一级分类）',
+  },
+  audit: {
+    hint: '记录登录、配置变更、工单操作和个人信息查看，按顺序链式校验，不可修改',
+    user: '操作人', userPh: '输入用户名搜索', case: '工单', kind: '类别', time: '时间范围', from: '开始时间', to: '结束时间',
+    seq: '序号', ip: '来源地址', target: '对象', detail: '详情',
+  },
+  auditKind: {
+    login_ok: '登录成功', login_failed: '登录失败', logout: '退出登录', unit_change: '单位变更', user_change: '用户变更',
+    category_change: '分类变更', settings_change: '设置变更', case_create: '工单登记', case_action: '工单操作',
+    personal_data_view: '查看个人信息',
+  },
+  auditTarget: { case: '工单', unit: '单位', user: '用户', category: '分类', setting: '设置', session: '会话' },
+  calendar: {
+    workingDays: '全年工作日 {n} 天', holiday: '节假日', workday: '调休上班', weekend: '周末', normal: '按周一至周五',
+    unsaved: '有未保存的修改', saveYear: '保存 {year} 年', import: '导入 .ics 文件', month: '{m} 月',
+    wd1: '一', wd2: '二', wd3: '三', wd4: '四', wd5: '五', wd6: '六', wd7: '日',
+    markHoliday: '休', markWorkday: '班', editDay: '设置 {date}', kind: '类型', name: '名称', namePh: '如 国庆节、国庆节调休上班',
+    discard: '当前年份有未保存的修改，放弃这些修改？', importConfirm: '文件中有 {n} 天节假日/调休（{years} 年），合并到工作日历？',
+    imported: '已导入 {n} 天',
+  },
+  limits: {
+    hint: '按 类型 × 紧急程度 × 分类 匹配，最具体的规则优先；修改不影响已派单工单的时限',
+    add: '新增规则', any: '任意', sign: '签收时限', handle: '办理时限', returnWindow: '退单期限（工作日）', reopenWindow: '重办期限（工作日）',
+    unit: { working_days: '工作日', natural_hours: '小时', natural_minutes: '分钟' },
+    note: '必须保留一条类型、紧急程度、分类都为“任意”的默认规则。', rowError: '第 {n} 条规则：{msg}',
+  },
+  templates: {
+    hint: '发给市民的短信内容；花括号中的参数由系统填写', custom: '已修改', restore: '恢复默认',
+    body: '内容', smsId: '短信模板编号', params: '可用参数：',
+  },
+  template: {
+    receipt: '受理回执', extension_approved: '延期告知', replied: '答复告知', reopened: '重办告知',
+    new_case: '新工单提醒', yellow: '临期提醒', red: '超期提醒', urged: '催办提醒', escalated: '督办升级提醒',
+  },
+  remain: { days: '剩 {n} 个工作日', hours: '剩 {n} 小时', minutes: '剩 {n} 分钟', overDays: '超期 {n} 个工作日', overHours: '超期 {n} 小时', over: '已超期', today: '今日到期' },
   errors: {
     network: '网络连接失败，请检查网络后重试', unknown: '操作失败：{msg}', unauthorized: '登录已失效，请重新登录',
     forbidden: '无权执行此操作', invalid_transition: '工单状态已变化，此操作不可执行，请刷新', conflict: '操作冲突：{msg}',
