@@ -127,63 +127,6 @@ case_query_code(char out[8])
     snprintf(out, 8, "%06u", (unsigned)randombytes_uniform(1000000));
 }
 
-int64_t
-case_days_after(int64_t t, int days)
-{
-    return time_city_midnight(t) + (int64_t)(days + 1) * 86400;
-}
-
-void
-case_deadlines(const char *type, const char *urgency, int64_t t,
-               int64_t *sign_due, int64_t *due)
-{
-    static const struct {
-        const char *type;
-        int days;
-    } handling[] = {
-        {"consult", 3}, {"help", 5},   {"complain", 10}, {"report", 10},
-        {"suggest", 15}, {"praise", 5}, {"other", 10},
-    };
-    int days = 10;
-
-    if (strcmp(urgency, "emergency") == 0) {
-        *sign_due = t + 30 * 60;
-        *due = t + 2 * 3600;
-        return;
-    }
-    *sign_due = case_days_after(t, 1);
-    if (strcmp(urgency, "urgent") == 0) {
-        *due = t + 24 * 3600;
-        if (*sign_due > *due)
-            *sign_due = *due;
-        return;
-    }
-    for (size_t i = 0; i < ARRAY_SIZE(handling); i++) {
-        if (strcmp(type, handling[i].type) == 0)
-            days = handling[i].days;
-    }
-    *due = case_days_after(t, days);
-}
-
-int64_t
-case_return_until(int64_t dispatched_at)
-{
-    return case_days_after(dispatched_at, CASE_RETURN_WINDOW_DAYS);
-}
-
-int64_t
-case_reopen_until(int64_t closed_at)
-{
-    return case_days_after(closed_at, CASE_REOPEN_WINDOW_DAYS);
-}
-
-int
-case_extension_in_time(int64_t due, int64_t now)
-{
-    /* RULE extension-2wd */
-    return due - now >= (int64_t)CASE_EXTENSION_LEAD_DAYS * 86400;
-}
-
 const char *
 case_warning(const char *status, int64_t sign_due, int64_t due, int64_t now)
 {

@@ -1,9 +1,7 @@
 /* rules.h — pure rules of a case: vocabularies, numbers, codes, deadlines.
  *
- * Deadlines here count calendar days: the working-day calendar and the
- * time-limit rules table replace case_deadlines() in the time-limits work
- * (DESIGN.md §4). The shape of the rule — "N days after T ends at 24:00 city
- * time of the N-th day after T's day" — is already the final one.
+ * Deadlines, the return and reopen windows and the extension rule come from
+ * the working-day calendar and the time-limit rules: deadline/rules.h.
  */
 #ifndef HOTLINE_CASE_RULES_H
 #define HOTLINE_CASE_RULES_H
@@ -19,11 +17,10 @@
 #define CASE_TEXT_MAX 2000      /* reasons, notes, opinions */
 #define CASE_REPLY_MAX 4000
 #define CASE_MAX_ASSISTS 10
+/* Defaults of --extension-max-count / --extension-max-days (working days);
+ * the rule itself (RULE extension-2wd) is in deadline/rules.h. */
 #define CASE_EXTENSION_MAX_COUNT 3
 #define CASE_EXTENSION_MAX_DAYS 30
-#define CASE_EXTENSION_LEAD_DAYS 2 /* RULE extension-2wd (calendar days until the calendar lands) */
-#define CASE_RETURN_WINDOW_DAYS 1
-#define CASE_REOPEN_WINDOW_DAYS 15
 #define CASE_YELLOW_SECONDS (24 * 3600)
 
 extern const char *const case_types[];
@@ -49,17 +46,6 @@ void case_no_format(int ymd, int64_t seq, char out[24]);
 int case_no_shape(const char *s);
 /* A 6-digit random query code. */
 void case_query_code(char out[8]);
-
-/* End of the n-th day after t's city day (24:00 city time). */
-int64_t case_days_after(int64_t t, int days);
-/* Sign and handling deadlines for a case dispatched at t. */
-void case_deadlines(const char *type, const char *urgency, int64_t t,
-                    int64_t *sign_due, int64_t *due);
-int64_t case_return_until(int64_t dispatched_at);
-int64_t case_reopen_until(int64_t closed_at);
-/* RULE extension-2wd: an extension may be asked for while at least
- * CASE_EXTENSION_LEAD_DAYS remain before the deadline. */
-int case_extension_in_time(int64_t due, int64_t now);
 
 /* "none", "yellow" or "red" for a case's deadlines. */
 const char *case_warning(const char *status, int64_t sign_due, int64_t due,

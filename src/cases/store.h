@@ -16,6 +16,7 @@ struct case_row {
     char type[16];
     char urgency[16];
     int64_t lead_unit_id;
+    int64_t category_id; /* 0 = none (time-limit rules key on it) */
     int64_t sign_due_at, due_at, dispatched_at, closed_at;
     char citizen_phone[32];
     int anonymous;

@@ -92,45 +92,7 @@ test_vocabularies(void **state)
     assert_false(case_code_valid("01234567890123456"));
 }
 
-static void
-test_deadlines(void **state)
-{
-    int64_t t = city(2026, 11, 29, 10, 15), sign, due;
-
-    (void)state;
-    /* N days after t ends at 24:00 city time of the N-th day after t's day */
-    assert_int_equal(case_days_after(t, 1), city(2026, 11, 30, 24, 0));
-    assert_int_equal(case_days_after(city(2026, 11, 29, 23, 59), 1),
-                     city(2026, 11, 30, 24, 0));
-    assert_int_equal(case_days_after(city(2026, 11, 29, 0, 0), 1),
-                     city(2026, 11, 30, 24, 0));
-
-    case_deadlines("consult", "normal", t, &sign, &due);
-    assert_int_equal(sign, city(2026, 11, 30, 24, 0));
-    assert_int_equal(due, city(2026, 12, 2, 24, 0));
-    case_deadlines("complain", "normal", t, &sign, &due);
-    assert_int_equal(due, city(2026, 12, 9, 24, 0));
-    case_deadlines("suggest", "normal", t, &sign, &due);
-    assert_int_equal(due, city(2026, 12, 14, 24, 0));
-    case_deadlines("complain", "urgent", t, &sign, &due);
-    assert_int_equal(due, t + 24 * 3600);
-    assert_true(sign <= due);
-    case_deadlines("help", "emergency", t, &sign, &due);
-    assert_int_equal(due, t + 2 * 3600);
-    assert_int_equal(sign, t + 30 * 60);
-}
-
-static void
-test_extension_rule(void **state)
-{
-    int64_t due = city(2026, 12, 9, 24, 0);
-
-    (void)state;
-    /* RULE extension-2wd: at least 2 days before the deadline */
-    assert_true(case_extension_in_time(due, due - 2 * 86400));
-    assert_false(case_extension_in_time(due, due - 2 * 86400 + 1));
-    assert_false(case_extension_in_time(due, due + 10));
-}
+/* Deadlines and RULE extension-2wd: tests/unit/test_calendar.c. */
 
 static void
 test_warning(void **state)
@@ -175,7 +137,6 @@ main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_case_no),    cmocka_unit_test(test_query_code),
         cmocka_unit_test(test_phone),      cmocka_unit_test(test_vocabularies),
-        cmocka_unit_test(test_deadlines),  cmocka_unit_test(test_extension_rule),
         cmocka_unit_test(test_warning),    cmocka_unit_test(test_title),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
