@@ -14,6 +14,8 @@
 #include "cases/lifecycle.h"
 #include "cases/rules.h"
 #include "cases/store.h"
+#include "deadline/rules.h" /* time limits */
+#include "org/audit.h"
 #include "org/org.h"
 #include "util/jsonv.h"
 #include "util/timeutil.h"
@@ -59,7 +61,8 @@ case_load_facts(struct db *db, const struct user *u, int64_t id, int64_t now,
                   "COALESCE(lead_unit_id, 0), COALESCE(sign_due_at, 0), "
                   "COALESCE(due_at, 0), COALESCE(dispatched_at, 0), "
                   "COALESCE(closed_at, 0), COALESCE(citizen_phone, ''), "
-                  "anonymous, query_code FROM cases WHERE id = ?",
+                  "anonymous, query_code, COALESCE(category_id, 0) "
+                  "FROM cases WHERE id = ?",
                   "i", id);
     if (!st)
         return -1;
@@ -82,6 +85,7 @@ case_load_facts(struct db *db, const struct user *u, int64_t id, int64_t now,
         row->anonymous = (int)db_col_int(st, 11);
         snprintf(row->query_code, sizeof(row->query_code), "%s",
                  db_col_text(st, 12));
+        row->category_id = db_col_int(st, 13);
     }
     db_reset(st);
     if (rc <= 0)
@@ -91,10 +95,21 @@ case_load_facts(struct db *db, const struct user *u, int64_t id, int64_t now,
     f->status = row->status;
     f->now = now;
     f->has_lead = row->lead_unit_id != 0;
+    /* The windows count working days from the rule that applies now
+     * (deadline/rules.h). */
     if (row->dispatched_at &&
-        (row->status == CS_DISPATCHED || row->status == CS_HANDLING))
-        f->return_until = case_return_until(row->dispatched_at);
-    f->reopen_until = row->closed_at ? case_reopen_until(row->closed_at) : 0;
+        (row->status == CS_DISPATCHED || row->status == CS_HANDLING) &&
+        deadline_return_until(db, &(struct deadline_case){row->type,
+                                                          row->urgency,
+                                                          row->category_id},
+                              row->dispatched_at, &f->return_until, e) < 0)
+        return -1;
+    if (row->closed_at &&
+        deadline_reopen_until(db, &(struct deadline_case){row->type,
+                                                          row->urgency,
+                                                          row->category_id},
+                              row->closed_at, &f->reopen_until, e) < 0)
+        return -1;
 
     rc = db_query_int(db, e, &n,
                       "SELECT COUNT(*) FROM extensions "
@@ -249,6 +264,12 @@ case_create(struct db *db, const struct user *u, const struct case_new *in,
         goto fail;
     if (add_event(db, id, u, u ? "staff" : "citizen", "create", NULL, status,
                   json_pack("{s:s}", "channel", in->channel), 1, now, e) < 0)
+        goto fail;
+    /* audit (org/audit.h): the intake, in the same transaction */
+    if (audit_record(db, u, NULL, AUDIT_CASE_CREATE, "case", id, id,
+                     json_pack("{s:s, s:s}", "channel", in->channel, "status",
+                               status),
+                     now, e) < 0)
         goto fail;
     if (in->idem_key &&
         db_exec(db, e,
@@ -536,7 +557,13 @@ act_dispatch(struct act *a)
                 "i", a->c->id) < 0)
         return -1;
 
-    case_deadlines(a->c->type, a->c->urgency, a->now, &sign_due, &due);
+    /* The clock starts at dispatch; the rule in force now fixes the
+     * deadlines, which later rule changes never move. */
+    if (deadline_for_case(a->db,
+                          &(struct deadline_case){a->c->type, a->c->urgency,
+                                                  a->c->category_id},
+                          a->now, &sign_due, &due, a->e) < 0)
+        return -1;
     if (insert_assignment(a, lead_id, "lead", 0, sign_due, due, note, &aid) < 0)
         return -1;
     ids = json_array();
@@ -659,7 +686,11 @@ act_subdispatch(struct act *a)
         return err_set(a->e, ERR_CONFLICT, "unit_id",
                        "unit_id: %s already has this case", child.name);
     /* A sub-dispatch never gets more time than its parent. */
-    case_deadlines(a->c->type, a->c->urgency, a->now, &sign_due, &due);
+    if (deadline_for_case(a->db,
+                          &(struct deadline_case){a->c->type, a->c->urgency,
+                                                  a->c->category_id},
+                          a->now, &sign_due, &due, a->e) < 0)
+        return -1;
     if (a->c->due_at && due > a->c->due_at)
         due = a->c->due_at;
     if (sign_due > due)
@@ -678,10 +709,11 @@ act_request_extension(struct act *a)
     static const char *const f[] = {"days", "reason"};
     int64_t days, aid, n;
     const char *reason;
+    int rc;
 
     if (args_only(a, f, 2) < 0 ||
-        jv_int(a->args, "days", JV_REQUIRED, 1, CASE_EXTENSION_MAX_DAYS, &days,
-               a->e) < 0 ||
+        jv_int(a->args, "days", JV_REQUIRED, 1,
+               deadline_extension_max_days(), &days, a->e) < 0 ||
         text_arg(a, "reason", CASE_TEXT_MAX, &reason) < 0 ||
         lead_assignment(a, &aid, NULL) <= 0)
         return -1;
@@ -690,11 +722,11 @@ act_request_extension(struct act *a)
                      "SELECT COUNT(*) FROM extensions WHERE case_id = ?", "i",
                      a->c->id) < 0)
         return -1;
-    if (n >= CASE_EXTENSION_MAX_COUNT)
+    if (n >= deadline_extension_max_count())
         return err_set(a->e, ERR_INVALID_TRANSITION, NULL,
                        "request_extension: at most %d extension requests per "
                        "case",
-                       CASE_EXTENSION_MAX_COUNT);
+                       deadline_extension_max_count());
     if (db_query_int(a->db, a->e, &n,
                      "SELECT COUNT(*) FROM extensions WHERE case_id = ? AND "
                      "status = 'pending'",
@@ -703,12 +735,16 @@ act_request_extension(struct act *a)
     if (n > 0)
         return err_set(a->e, ERR_CONFLICT, NULL,
                        "request_extension: a request is already pending");
-    /* RULE extension-2wd: filed at least 2 days before the deadline. */
-    if (!case_extension_in_time(a->c->due_at, a->now))
+    /* RULE extension-2wd: filed while at least 2 working days remain
+     * before the current deadline (deadline/rules.h). */
+    rc = deadline_extension_in_time(a->db, a->c->due_at, a->now, a->e);
+    if (rc < 0)
+        return rc;
+    if (rc == 0)
         return err_set(a->e, ERR_INVALID_TRANSITION, NULL,
-                       "request_extension: must be filed at least %d days "
-                       "before the deadline",
-                       CASE_EXTENSION_LEAD_DAYS);
+                       "request_extension: must be filed while at least %d "
+                       "working days remain before the deadline",
+                       DEADLINE_EXTENSION_LEAD_WD);
     return db_exec(a->db, a->e,
                    "INSERT INTO extensions (case_id, assignment_id, days, reason, "
                    "requested_by, requested_at, old_due_at) "
@@ -763,8 +799,10 @@ act_decide_extension(struct act *a)
     json_object_set_new(a->payload, "reason", json_string(reason));
     if (note)
         json_object_set_new(a->payload, "note", json_string(note));
-    if (approve)
-        new_due = a->c->due_at + days * 86400;
+    /* The deadline moves by `days` working days (deadline/rules.h). */
+    if (approve && deadline_extend(a->db, a->c->due_at, (int)days, &new_due,
+                                   a->e) < 0)
+        return -1;
     if (db_exec(a->db, a->e,
                 "UPDATE extensions SET status = ?, decided_by = ?, decided_at = ?, "
                 "decision_note = ?, new_due_at = ? WHERE id = ?",
@@ -907,7 +945,11 @@ act_reopen(struct act *a)
     if (act_reason_only(a) < 0 || lead_assignment(a, &aid, NULL) <= 0)
         return -1;
     /* Same unit, a fresh deadline counted from now. */
-    case_deadlines(a->c->type, a->c->urgency, a->now, &sign_due, &due);
+    if (deadline_for_case(a->db,
+                          &(struct deadline_case){a->c->type, a->c->urgency,
+                                                  a->c->category_id},
+                          a->now, &sign_due, &due, a->e) < 0)
+        return -1;
     if (db_exec(a->db, a->e,
                 "UPDATE assignments SET status = 'handling', replied_at = NULL, "
                 "due_at = ? WHERE id = ?",
@@ -1034,6 +1076,12 @@ case_act(struct db *db, const struct user *u, int64_t case_id,
     rc = add_event(db, c.id, u, "staff", action, from, to, payload,
                    t->public_event, now, e);
     payload = NULL; /* add_event owns it */
+    /* audit (org/audit.h): the action, in the same transaction */
+    if (rc == 0)
+        rc = audit_record(db, u, NULL, AUDIT_CASE_ACTION, "case", c.id, c.id,
+                          json_pack("{s:s, s:s, s:s}", "action", action,
+                                    "from", from, "to", to),
+                          now, e);
     if (rc < 0 || db_commit(db, e) < 0)
         goto fail;
     json_decref(empty);
@@ -1087,6 +1135,10 @@ case_rate(struct db *db, int64_t case_id, const char *satisfaction,
                   json_pack("{s:s, s:b}", "satisfaction", satisfaction,
                             "resolved", resolved),
                   1, now, e) < 0)
+        goto fail;
+    /* audit (org/audit.h): the citizen's rating, in the same transaction */
+    if (audit_record(db, NULL, NULL, AUDIT_CASE_ACTION, "case", case_id,
+                     case_id, json_pack("{s:s}", "action", "rate"), now, e) < 0)
         goto fail;
     return db_commit(db, e);
 
