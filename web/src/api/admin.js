@@ -14,9 +14,9 @@ export const account = {
 
 export const units = {
   list: (params) => get(`${V}/units`, params),
-  get: (u) => get(`${V}/units/${id(u)}`),
   create: (body) => post(`${V}/units`, body),
   update: (u, body) => patch(`${V}/units/${id(u)}`, body),
+  remove: (u) => request('DELETE', `${V}/units/${id(u)}`),
 };
 
 export const users = {

@@ -95,7 +95,7 @@ export default {
     extDeadline: 'Current deadline', approve: 'Approve', deny: 'Deny', openCase: 'Handle',
   },
   unit: {
-    title: 'Unit workbench', qDispatched: 'To sign', qHandling: 'Handling', qReplied: 'Replied', qOverdue: 'Overdue',
+    title: 'Unit workbench', qDispatched: 'To sign', qHandling: 'Handling', qReplied: 'Replied', qYellow: 'Due soon', qOverdue: 'Overdue',
   },
   detail: {
     title: 'Case', basic: 'Case', citizen: 'Citizen', assignments: 'Units', timeline: 'Timeline',
@@ -133,6 +133,7 @@ export default {
     extension: 'Extension', returned: 'Returned', reopened: 'Reopened', other: 'Notice',
   },
   units: {
+    contactPh: 'Name and phone', deleteConfirm: 'Delete “{name}”? Only a unit never used can be deleted; deactivate it otherwise.',
     newRoot: 'New top unit', showInactive: 'Show inactive', inactive: 'Inactive', create: 'New unit', edit: 'Edit: {name}',
     pick: 'Unit', pickHint: 'Pick a unit on the left to edit it, or create one', addChild: 'New sub-unit',
     deactivate: 'Deactivate', activate: 'Activate', name: 'Name', code: 'Code', kind: 'Kind', parent: 'Parent unit',
@@ -141,6 +142,7 @@ export default {
     hotlineHint: 'The unit\'s own hotline numbers folded into 12345', deactivateConfirm: 'Deactivate “{name}”? No case can be dispatched to it afterwards.',
   },
   users: {
+    createdAt: 'Created',
     q: 'Keyword', qPh: 'Username or name', active: 'Active', disabled: 'Disabled', create: 'New user', edit: 'Edit user {name}',
     username: 'Username', name: 'Name', phone: 'Mobile', lastLogin: 'Last login', resetPassword: 'Reset password',
     disable: 'Disable', enable: 'Enable', password: 'Initial password', resetTitle: 'Reset the password of {name}',

@@ -96,7 +96,7 @@ export default {
     extDeadline: '当前时限', approve: '批准', deny: '驳回', openCase: '处理',
   },
   unit: {
-    title: '承办工作台', qDispatched: '待签收', qHandling: '办理中', qReplied: '已答复', qOverdue: '已超期',
+    title: '承办工作台', qDispatched: '待签收', qHandling: '办理中', qReplied: '已答复', qYellow: '临期', qOverdue: '已超期',
   },
   detail: {
     title: '工单详情', basic: '基本信息', citizen: '诉求人', assignments: '承办单位', timeline: '办理过程',
@@ -134,6 +134,7 @@ export default {
     extension: '延期', returned: '退单', reopened: '重办', other: '通知',
   },
   units: {
+    contactPh: '姓名及电话，如 王科长 0416-1234567', deleteConfirm: '删除「{name}」？只有从未使用过的单位可以删除，否则请停用。',
     newRoot: '新建顶级单位', showInactive: '显示已停用', inactive: '已停用', create: '新建单位', edit: '编辑：{name}',
     pick: '单位信息', pickHint: '在左侧选择一个单位进行编辑，或新建单位', addChild: '新建下级单位',
     deactivate: '停用', activate: '启用', name: '单位名称', code: '单位编码', kind: '单位类型', parent: '上级单位',
@@ -142,6 +143,7 @@ export default {
     hotlineHint: '已整合并入 12345 的本单位原热线号码', deactivateConfirm: '确定停用「{name}」？停用后不能再向其派单。',
   },
   users: {
+    createdAt: '创建时间',
     q: '关键词', qPh: '用户名或姓名', active: '正常', disabled: '已停用', create: '新建用户', edit: '编辑用户 {name}',
     username: '用户名', name: '姓名', phone: '手机号', lastLogin: '最近登录', resetPassword: '重置密码',
     disable: '停用', enable: '启用', password: '初始密码', resetTitle: '重置 {name} 的密码',
