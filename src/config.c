@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "config.h"
+#include "org/throttle.h"
 
 enum cfg_kind {
     CFG_STRING, /* const char * */
@@ -34,6 +35,9 @@ static const char *const level_names[] = {"debug", "info", "warn", "error",
 
 static int check_listen(const char *v);
 static int check_nonempty(const char *v);
+static int check_url_or_empty(const char *v);  /* notifications */
+static int check_smtp_or_empty(const char *v); /* notifications */
+static int check_ip_list(const char *v);
 
 #define OFF(f) offsetof(struct config, f)
 
@@ -60,6 +64,89 @@ static const struct cfg_option options[] = {
      "cap on any request body (routes set lower limits); k/m suffixes"},
     {"log-level", "HOTLINE_LOG_LEVEL", "LEVEL", CFG_ENUM, OFF(log_level),
      "info", 0, 0, level_names, NULL, NULL, "debug, info, warn or error"},
+    /* --- security (org/throttle.h, docs/security.md) --- */
+    {"session-idle", "HOTLINE_SESSION_IDLE", "SECONDS", CFG_INT,
+     OFF(session_idle), "14400", 1, 30 * 86400, NULL, NULL, NULL,
+     "a session dies after this long without a request"},
+    {"session-absolute", "HOTLINE_SESSION_ABSOLUTE", "SECONDS", CFG_INT,
+     OFF(session_absolute), "43200", 1, 90 * 86400, NULL, NULL, NULL,
+     "a session dies this long after login"},
+    {"trusted-proxies", "HOTLINE_TRUSTED_PROXIES", "IP,IP", CFG_STRING,
+     OFF(trusted_proxies), "", 0, 0, NULL, check_ip_list,
+     "must be a comma list of at most 16 IP addresses",
+     "proxies whose X-Forwarded-For/-Proto are believed"},
+    {"login-window", "HOTLINE_LOGIN_WINDOW", "SECONDS", CFG_INT,
+     OFF(login_window), "900", 1, 86400, NULL, NULL, NULL,
+     "window in which failed logins are counted"},
+    {"login-max-failures", "HOTLINE_LOGIN_MAX_FAILURES", "N", CFG_INT,
+     OFF(login_max_failures), "5", 1, 1000, NULL, NULL, NULL,
+     "failed logins per account in the window before a lock-out"},
+    {"login-ip-max-failures", "HOTLINE_LOGIN_IP_MAX_FAILURES", "N", CFG_INT,
+     OFF(login_ip_max_failures), "30", 1, 100000, NULL, NULL, NULL,
+     "failed logins per client address in the window before a lock-out"},
+    {"login-lockout", "HOTLINE_LOGIN_LOCKOUT", "SECONDS", CFG_INT,
+     OFF(login_lockout), "300", 1, 86400, NULL, NULL, NULL,
+     "first lock-out; doubles with each lock-out in a row (max a day)"},
+    {"public-window", "HOTLINE_PUBLIC_WINDOW", "SECONDS", CFG_INT,
+     OFF(public_window), "600", 1, 86400, NULL, NULL, NULL,
+     "window of the public rate limits"},
+    {"public-submit-limit", "HOTLINE_PUBLIC_SUBMIT_LIMIT", "N", CFG_INT,
+     OFF(public_submit_limit), "30", 1, 1000000, NULL, NULL, NULL,
+     "public case submissions per client address in the window"},
+    {"public-track-limit", "HOTLINE_PUBLIC_TRACK_LIMIT", "N", CFG_INT,
+     OFF(public_track_limit), "300", 1, 1000000, NULL, NULL, NULL,
+     "public case look-ups per client address in the window"},
+    {"public-rate-limit", "HOTLINE_PUBLIC_RATE_LIMIT", "N", CFG_INT,
+     OFF(public_rate_limit), "30", 1, 1000000, NULL, NULL, NULL,
+     "public ratings per client address in the window"},
+    {"guess-window", "HOTLINE_GUESS_WINDOW", "SECONDS", CFG_INT,
+     OFF(guess_window), "3600", 1, 86400, NULL, NULL, NULL,
+     "window in which wrong case numbers/query codes are counted"},
+    {"guess-client-limit", "HOTLINE_GUESS_CLIENT_LIMIT", "N", CFG_INT,
+     OFF(guess_client_limit), "20", 1, 100000, NULL, NULL, NULL,
+     "wrong look-ups per client address in the window, then 429"},
+    {"guess-case-limit", "HOTLINE_GUESS_CASE_LIMIT", "N", CFG_INT,
+     OFF(guess_case_limit), "10", 1, 100000, NULL, NULL, NULL,
+     "wrong look-ups per case number in the window, then 429"},
+    /* --- deadline tick and notifications (docs/tick.md, docs/notifications.md) --- */
+    {"tick-interval", "HOTLINE_TICK_INTERVAL", "SECONDS", CFG_INT,
+     OFF(tick_interval), "30", 1, 3600, NULL, NULL, NULL,
+     "seconds between deadline ticks (warnings, urges, escalations)"},
+    {"yellow-days", "HOTLINE_YELLOW_DAYS", "N", CFG_INT, OFF(yellow_days), "1",
+     1, 30, NULL, NULL, NULL,
+     "a deadline turns yellow when at most N working days remain"},
+    {"notify-retry-base", "HOTLINE_NOTIFY_RETRY_BASE", "SECONDS", CFG_INT,
+     OFF(notify_retry_base), "30", 1, 3600, NULL, NULL, NULL,
+     "first retry delay of a failed message (doubles each time, capped)"},
+    {"notify-max-attempts", "HOTLINE_NOTIFY_MAX_ATTEMPTS", "N", CFG_INT,
+     OFF(notify_max_attempts), "10", 1, 100, NULL, NULL, NULL,
+     "delivery attempts before a message is marked failed"},
+    {"sms-gateway-url", "HOTLINE_SMS_GATEWAY_URL", "URL", CFG_STRING,
+     OFF(sms_gateway_url), "", 0, 0, NULL, check_url_or_empty,
+     "must be an http:// or https:// URL, or empty",
+     "SMS gateway endpoint (JSON POST); \"\" = SMS stay queued"},
+    {"sms-gateway-key", "HOTLINE_SMS_GATEWAY_KEY", "KEY", CFG_STRING,
+     OFF(sms_gateway_key), "", 0, 0, NULL, NULL, NULL,
+     "API key sent to the SMS gateway (X-Api-Key)"},
+    {"sms-templates", "HOTLINE_SMS_TEMPLATES", "KEY=ID,...", CFG_STRING,
+     OFF(sms_templates), "", 0, 0, NULL, NULL, NULL,
+     "gateway template ids per message (receipt=SMS_1,...); default the key"},
+    {"smtp-url", "HOTLINE_SMTP_URL", "URL", CFG_STRING, OFF(smtp_url), "", 0,
+     0, NULL, check_smtp_or_empty, "must be smtp:// or smtps://, or empty",
+     "SMTP server for email alerts (\"\" = no email)"},
+    {"smtp-user", "HOTLINE_SMTP_USER", "USER", CFG_STRING, OFF(smtp_user), "",
+     0, 0, NULL, NULL, NULL, "SMTP login"},
+    {"smtp-password", "HOTLINE_SMTP_PASSWORD", "PASSWORD", CFG_STRING,
+     OFF(smtp_password), "", 0, 0, NULL, NULL, NULL, "SMTP password"},
+    {"smtp-from", "HOTLINE_SMTP_FROM", "ADDRESS", CFG_STRING, OFF(smtp_from),
+     "", 0, 0, NULL, NULL, NULL, "sender address of email alerts"},
+    /* time limits: extensions (deadline/rules.h, docs/time-limits.md) */
+    {"extension-max-count", "HOTLINE_EXTENSION_MAX_COUNT", "N", CFG_INT,
+     OFF(extension_max_count), "3", 1, 20, NULL, NULL, NULL,
+     "extension requests allowed per case"},
+    {"extension-max-days", "HOTLINE_EXTENSION_MAX_DAYS", "N", CFG_INT,
+     OFF(extension_max_days), "30", 1, 60, NULL, NULL, NULL,
+     "most working days one extension request may ask for"},
 };
 
 /* HOST:PORT, [V6]:PORT; port 1..65535. */
@@ -88,6 +175,35 @@ static int
 check_nonempty(const char *v)
 {
     return v[0] == '\0' ? -1 : 0;
+}
+
+/* security: trusted proxies are IP addresses (org/throttle.c) */
+static int
+check_ip_list(const char *v)
+{
+    unsigned char ips[TRUSTED_PROXIES_MAX][16];
+    int n;
+
+    return ip_list_parse(v, ips, TRUSTED_PROXIES_MAX, &n);
+}
+
+/* notifications: "" or a URL with the right scheme */
+static int
+check_url_or_empty(const char *v)
+{
+    return v[0] == '\0' || strncmp(v, "http://", 7) == 0 ||
+                   strncmp(v, "https://", 8) == 0
+               ? 0
+               : -1;
+}
+
+static int
+check_smtp_or_empty(const char *v)
+{
+    return v[0] == '\0' || strncmp(v, "smtp://", 7) == 0 ||
+                   strncmp(v, "smtps://", 8) == 0
+               ? 0
+               : -1;
 }
 
 /* Parses a size: digits with an optional k/K (KiB) or m/M (MiB) suffix. */

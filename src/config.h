@@ -34,6 +34,36 @@ struct config {
     int64_t timeout_s;       /* --timeout: idle connection timeout, seconds */
     int64_t max_body;        /* --max-body: cap on any request body, bytes */
     int log_level;           /* --log-level: enum log_level */
+    /* security (org/throttle.h, docs/security.md) */
+    int64_t session_idle;          /* --session-idle: seconds */
+    int64_t session_absolute;      /* --session-absolute: seconds */
+    const char *trusted_proxies;   /* --trusted-proxies: "ip,ip" */
+    int64_t login_window;          /* --login-window: seconds */
+    int64_t login_max_failures;    /* --login-max-failures: per account */
+    int64_t login_ip_max_failures; /* --login-ip-max-failures */
+    int64_t login_lockout;         /* --login-lockout: first lock, seconds */
+    int64_t public_window;         /* --public-window: seconds */
+    int64_t public_submit_limit;   /* --public-submit-limit */
+    int64_t public_track_limit;    /* --public-track-limit */
+    int64_t public_rate_limit;     /* --public-rate-limit */
+    int64_t guess_window;          /* --guess-window: seconds */
+    int64_t guess_client_limit;    /* --guess-client-limit */
+    int64_t guess_case_limit;      /* --guess-case-limit */
+    /* deadline tick and notifications (docs/tick.md, docs/notifications.md) */
+    int64_t tick_interval;       /* --tick-interval: seconds between ticks */
+    int64_t yellow_days;         /* --yellow-days: yellow when <= N working days remain */
+    int64_t notify_retry_base;   /* --notify-retry-base: first retry delay, seconds */
+    int64_t notify_max_attempts; /* --notify-max-attempts: then 'failed' */
+    const char *sms_gateway_url; /* --sms-gateway-url: "" = SMS stay queued */
+    const char *sms_gateway_key; /* --sms-gateway-key */
+    const char *sms_templates;   /* --sms-templates: key=ID,key=ID */
+    const char *smtp_url;        /* --smtp-url: smtp(s)://host:port, "" = no email */
+    const char *smtp_user;
+    const char *smtp_password;
+    const char *smtp_from;
+    /* time limits (deadline/rules.h, docs/time-limits.md) */
+    int64_t extension_max_count; /* --extension-max-count: requests per case */
+    int64_t extension_max_days;  /* --extension-max-days: working days per request */
 };
 
 void config_defaults(struct config *c);

@@ -5,7 +5,12 @@
 
 #include "config.h"
 #include "db/db.h"
+#include "deadline/rules.h" /* time limits */
 #include "http/http.h"
+#include "notify/serve.h"
+#include "org/admin.h"    /* hA: hotline user */
+#include "org/throttle.h" /* hA: security settings */
+#include "org/audit.h"
 #include "seed/seed.h"
 #include "util/timeutil.h"
 
@@ -18,10 +23,15 @@ usage(FILE *out)
           "\n"
           "commands:\n"
           "  serve              run the HTTP server (migrates the database first)\n"
+          "  serve --test-clock also let an admin move the clock (tests only)\n"
           "  migrate            apply database migrations and exit\n"
           "  seed --org         create units, categories and users in an empty database\n"
           "  seed --demo [--cases N]\n"
           "                     --org plus N realistic demo cases (default 3000)\n"
+          "  audit verify       check the audit log's hash chain (exit 1 if broken)\n"
+          "  user add --username U --name N --role R --unit CODE [--password-stdin]\n"
+          "  user passwd U | user disable U\n"
+          "                     manage staff accounts (passwords from stdin)\n"
           "  help               this text\n"
           "\n"
           "options (every command; flags override HOTLINE_* environment variables):\n",
@@ -45,23 +55,30 @@ open_store(const struct config *cfg, struct err *e)
 }
 
 static int
-cmd_serve(const struct config *cfg, int nrest, struct err *e)
+cmd_serve(const struct config *cfg, char **rest, int nrest, struct err *e)
 {
     struct http_config hc;
     struct db *db;
-    int rc;
+    int rc, test_clock;
 
-    if (nrest > 0)
-        return err_set(e, ERR_VALIDATION, NULL, "serve: unexpected argument");
+    if (notify_serve_args(rest, nrest, &test_clock, e) < 0) /* --test-clock */
+        return -1;
     db = open_store(cfg, e);
     if (!db)
         return -1;
     db_close(db);
+    if (security_configure(cfg, e) < 0) /* hA: sessions, throttling */
+        return -1;
     db_pool_init(cfg->db);
     if (db_writer_start(cfg->db, e) < 0)
         return -1;
+    if (notify_serve_start(cfg, test_clock, e) < 0) { /* tick, outbox, SSE */
+        db_writer_stop();
+        return -1;
+    }
     config_http(cfg, &hc);
     rc = http_serve(&hc, e);
+    notify_serve_stop();
     db_writer_stop();
     db_pool_close_all();
     return rc;
@@ -159,14 +176,20 @@ main(int argc, char **argv)
         return 0;
     }
     log_set_level((enum log_level)cfg.log_level);
+    /* time limits: extension limits (deadline/rules.h) */
+    deadline_configure((int)cfg.extension_max_count, (int)cfg.extension_max_days);
 
     if (strcmp(cmd, "serve") == 0)
-        rc = cmd_serve(&cfg, nrest, &e);
+        rc = cmd_serve(&cfg, rest, nrest, &e);
     else if (strcmp(cmd, "migrate") == 0)
         rc = nrest ? err_set(&e, ERR_VALIDATION, NULL, "migrate: unexpected argument")
                    : cmd_migrate(&cfg, &e);
     else if (strcmp(cmd, "seed") == 0)
         rc = cmd_seed(&cfg, rest, nrest, &e);
+    else if (strcmp(cmd, "user") == 0)
+        rc = cmd_user(&cfg, rest, nrest, &e);
+    else if (strcmp(cmd, "audit") == 0) /* audit log (org/audit.c) */
+        rc = cmd_audit(cfg.db, rest, nrest, &e);
     else
         rc = err_set(&e, ERR_VALIDATION, NULL, "unknown command '%s' (try hotline help)",
                      cmd);

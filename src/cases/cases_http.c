@@ -12,6 +12,7 @@
 #include "cases/rules.h"
 #include "cases/store.h"
 #include "cases/view.h"
+#include "org/throttle.h" /* public rate limits (hA) */
 #include "util/jsonv.h"
 #include "util/timeutil.h"
 #include "util/utf8.h"
@@ -380,7 +381,10 @@ h_public_case_create(struct req *r, struct resp *out, struct err *e)
     struct db *db;
     struct case_row row;
     struct case_facts f;
+    int rc = throttle_public(r, out, THROTTLE_SUBMIT, NULL, e); /* 429 */
 
+    if (rc != 0)
+        return rc < 0 ? rc : 0;
     if (case_new_from_json(r->json, 1, &in, e) < 0 ||
         idempotency_key(r, &in.idem_key, e) < 0)
         return -1;
@@ -438,9 +442,15 @@ h_public_case_track(struct req *r, struct resp *out, struct err *e)
 {
     struct db *db = db_thread(e);
     int64_t id;
+    int rc = throttle_public(r, out, THROTTLE_TRACK, r->params[0], e); /* 429 */
 
-    if (!db || public_case(r, db, req_query(r, "code"), &id, e) < 0)
+    if (rc != 0)
+        return rc < 0 ? rc : 0;
+    if (!db || public_case(r, db, req_query(r, "code"), &id, e) < 0) {
+        if (e->code == ERR_NOT_FOUND)
+            throttle_guess_failed(r, r->params[0]);
         return -1;
+    }
     return respond_public(out, db, id, e);
 }
 
@@ -454,7 +464,10 @@ h_public_case_rate(struct req *r, struct resp *out, struct err *e)
     int sat, resolved;
     struct db *db;
     int64_t id;
+    int rc = throttle_public(r, out, THROTTLE_RATE, r->params[0], e); /* 429 */
 
+    if (rc != 0)
+        return rc < 0 ? rc : 0;
     if (jv_only(r->json, "", fields, ARRAY_SIZE(fields), e) < 0 ||
         jv_str(r->json, "code", JV_REQUIRED, 6, &code, e) < 0 ||
         jv_enum(r->json, "satisfaction", JV_REQUIRED, case_satisfactions,
@@ -463,8 +476,11 @@ h_public_case_rate(struct req *r, struct resp *out, struct err *e)
         jv_str(r->json, "comment", JV_OPTIONAL, CASE_TEXT_MAX, &comment, e) < 0)
         return -1;
     db = db_thread(e);
-    if (!db || public_case(r, db, code, &id, e) < 0)
+    if (!db || public_case(r, db, code, &id, e) < 0) {
+        if (e->code == ERR_NOT_FOUND)
+            throttle_guess_failed(r, r->params[0]);
         return -1;
+    }
     job = (struct rate_job){id, case_satisfactions[sat], resolved, comment};
     if (db_write(db, rate_job, &job, e) < 0)
         return -1;

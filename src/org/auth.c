@@ -6,16 +6,21 @@
 #include <stdio.h>
 
 #include "db/db.h"
+#include "org/audit.h"
 #include "org/auth.h"
+#include "org/admin.h"    /* hA: password store */
+#include "org/password.h" /* hA: password rules */
+#include "org/throttle.h" /* hA: session settings, login throttling */
 #include "util/jsonv.h"
 #include "util/timeutil.h"
 
-/* Session lifetimes. Agents work 8-hour shifts: a session lives at most
- * 12 hours and dies after 4 idle hours. last_seen_at is written at most once
- * a minute so reads stay reads. */
-#define SESSION_ABSOLUTE (12 * 3600)
-#define SESSION_IDLE (4 * 3600)
-#define SESSION_TOUCH 60
+/* Session lifetimes (--session-absolute, --session-idle; org/throttle.h).
+ * Agents work 8-hour shifts: by default a session lives at most 12 hours and
+ * dies after 4 idle hours. last_seen_at is written at most once a minute (or
+ * a quarter of the idle time, if shorter) so reads stay reads. */
+#define SESSION_ABSOLUTE (security()->session_absolute)
+#define SESSION_IDLE (security()->session_idle)
+#define SESSION_TOUCH (SESSION_IDLE / 4 < 60 ? SESSION_IDLE / 4 : 60)
 
 #define TOKEN_BYTES 32
 #define TOKEN_HEX (TOKEN_BYTES * 2 + 1)
@@ -197,6 +202,7 @@ auth_request(struct req *r, struct user *u, struct err *e)
         return err_set(e, ERR_UNAUTHORIZED, NULL, "session: user is disabled");
     u->session_id = session_id;
     u->via_cookie = via_cookie;
+    snprintf(u->client_ip, sizeof(u->client_ip), "%s", r->client_ip ? r->client_ip : "");
 
     if (now - last_seen >= SESSION_TOUCH) {
         if (db_exec(db, e, "UPDATE sessions SET last_seen_at = ? WHERE id = ?",
@@ -255,6 +261,23 @@ h_auth_login(struct req *r, struct resp *out, struct err *e)
     db = db_thread(e);
     if (!db)
         return -1;
+    /* RULE login-throttle (hA, org/throttle.h): a locked account or
+     * address gets 429 before any password is checked. */
+    {
+        int64_t retry;
+        int locked = throttle_login_check(db, username, client_ip(r), now,
+                                          &retry, e);
+
+        if (locked < 0)
+            return -1;
+        if (locked) {
+            log_info("msg=login_throttled ip=%s", client_ip(r));
+            throttle_respond(r, out, retry,
+                             "login: too many failed attempts; try again "
+                             "later");
+            return 0;
+        }
+    }
     st = db_query(db, e,
                   "SELECT id, password_hash FROM users "
                   "WHERE username = ? AND active = 1",
@@ -271,8 +294,12 @@ h_auth_login(struct req *r, struct resp *out, struct err *e)
         return rc;
     ok = password_verify(password, rc == 1 ? hash : dummy_hash()) && rc == 1;
     if (!ok) {
+        if (throttle_login_failed(db, username, client_ip(r), now, e) < 0)
+            return -1; /* hA: RULE login-throttle */
         log_info("msg=login_failed user_known=%d ip=%s", rc == 1,
                  r->client_ip);
+        if (audit_write(db, NULL, r->client_ip, AUDIT_LOGIN_FAILED, "user", user_id, 0, json_pack("{s:b}", "user_known", rc == 1), now, e) < 0) /* audit */
+            return -1;
         return err_set(e, ERR_UNAUTHORIZED, NULL,
                        "login: invalid username or password");
     }
@@ -281,6 +308,8 @@ h_auth_login(struct req *r, struct resp *out, struct err *e)
         return rc < 0 ? rc
                       : err_set(e, ERR_UNAUTHORIZED, NULL,
                                 "login: invalid username or password");
+    if (throttle_login_succeeded(db, username, e) < 0)
+        return -1; /* hA: success clears the account's counter */
 
     random_hex(token, TOKEN_BYTES);
     random_hex(csrf, TOKEN_BYTES);
@@ -294,14 +323,18 @@ h_auth_login(struct req *r, struct resp *out, struct err *e)
         return -1;
     log_info("msg=login user_id=%lld role=%s", (long long)u.id,
              role_name(u.role));
+    snprintf(u.client_ip, sizeof(u.client_ip), "%s", r->client_ip ? r->client_ip : "");
+    if (audit_write(db, &u, NULL, AUDIT_LOGIN_OK, "user", u.id, 0, NULL, now, e) < 0) /* audit */
+        return -1;
 
     body = json_pack("{s:s, s:s, s:o}", "token", token, "csrf_token", csrf,
                      "user", user_json(&u));
     resp_header(out, "Set-Cookie",
                 arena_printf(r->arena,
                              "session=%s; HttpOnly; SameSite=Strict; Path=/; "
-                             "Max-Age=%d",
-                             token, SESSION_ABSOLUTE));
+                             "Max-Age=%lld%s",
+                             token, (long long)SESSION_ABSOLUTE,
+                             request_is_tls(r) ? "; Secure" : ""));
     resp_json(out, 200, body);
     return 0;
 }
@@ -342,8 +375,124 @@ h_auth_logout(struct req *r, struct resp *out, struct err *e)
     if (db_exec(db, e, "DELETE FROM sessions WHERE id = ?", "i",
                 r->user->session_id) < 0)
         return -1;
+    if (audit_write(db, r->user, NULL, AUDIT_LOGOUT, "user", r->user->id, 0, NULL, time_now(), e) < 0) /* audit */
+        return -1;
     resp_header(out, "Set-Cookie",
-                "session=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0");
+                request_is_tls(r) ? "session=; HttpOnly; SameSite=Strict; "
+                                    "Path=/; Max-Age=0; Secure"
+                                  : "session=; HttpOnly; SameSite=Strict; "
+                                    "Path=/; Max-Age=0");
+    resp_json(out, 200, json_pack("{s:b}", "ok", 1));
+    return 0;
+}
+
+/* ---- hA: log out everywhere, change one's own password ------------------ */
+
+static int
+logout_all_job(struct db *db, void *ctx, struct err *e)
+{
+    const struct user *u = ctx;
+
+    return db_exec(db, e, "DELETE FROM sessions WHERE user_id = ?", "i",
+                   u->id) < 0
+               ? -1
+               : 0;
+}
+
+int
+h_auth_logout_all(struct req *r, struct resp *out, struct err *e)
+{
+    struct db *db = db_thread(e);
+
+    if (!db || db_write(db, logout_all_job, r->user, e) < 0)
+        return -1;
+    log_info("msg=logout_all user_id=%lld", (long long)r->user->id);
+    resp_header(out, "Set-Cookie",
+                request_is_tls(r) ? "session=; HttpOnly; SameSite=Strict; "
+                                    "Path=/; Max-Age=0; Secure"
+                                  : "session=; HttpOnly; SameSite=Strict; "
+                                    "Path=/; Max-Age=0");
+    resp_json(out, 200, json_pack("{s:b}", "ok", 1));
+    return 0;
+}
+
+struct password_job {
+    const struct user *u;
+    const char *hash;
+    int64_t now;
+};
+
+static int
+password_job(struct db *db, void *ctx, struct err *e)
+{
+    struct password_job *j = ctx;
+
+    /* The caller's session stays; every other session of theirs ends. */
+    return admin_user_set_password(db, j->u->id, j->hash, j->u->session_id,
+                                   j->now, e) < 0
+               ? -1
+               : 0;
+}
+
+int
+h_auth_password(struct req *r, struct resp *out, struct err *e)
+{
+    static const char *const fields[] = {"old_password", "new_password"};
+    char hash[PASSWORD_HASH_MAX] = "", newhash[PASSWORD_HASH_MAX];
+    const char *old, *pw;
+    struct password_job j;
+    struct db_stmt *st;
+    int64_t retry, now = time_now();
+    struct db *db;
+    int rc;
+
+    if (jv_only(r->json, "", fields, ARRAY_SIZE(fields), e) < 0 ||
+        jv_str(r->json, "old_password", JV_REQUIRED, 256, &old, e) < 0 ||
+        jv_str(r->json, "new_password", JV_REQUIRED, PASSWORD_MAX_BYTES, &pw,
+               e) < 0)
+        return -1;
+    db = db_thread(e);
+    if (!db)
+        return -1;
+    /* A stolen session must not become a password oracle: the old password
+     * is checked under the same throttle as a login. */
+    rc = throttle_login_check(db, r->user->username, client_ip(r), now, &retry,
+                              e);
+    if (rc < 0)
+        return -1;
+    if (rc) {
+        throttle_respond(r, out, retry,
+                         "password: too many failed attempts; try again later");
+        return 0;
+    }
+    st = db_query(db, e, "SELECT password_hash FROM users WHERE id = ?", "i",
+                  r->user->id);
+    if (!st)
+        return -1;
+    rc = db_step(st, e);
+    if (rc == 1)
+        snprintf(hash, sizeof(hash), "%s", db_col_text(st, 0));
+    db_reset(st);
+    if (rc < 0)
+        return rc;
+    if (rc == 0 || !password_verify(old, hash)) {
+        if (throttle_login_failed(db, r->user->username, client_ip(r), now,
+                                  e) < 0)
+            return -1;
+        return err_set(e, ERR_VALIDATION, "old_password",
+                       "old_password: does not match");
+    }
+    if (strcmp(old, pw) == 0)
+        return err_set(e, ERR_VALIDATION, "new_password",
+                       "new_password: must differ from the old one");
+    if (password_check(pw, r->user->username, "new_password", e) < 0)
+        return -1;
+    if (password_hash(pw, newhash) < 0)
+        return err_set(e, ERR_INTERNAL, NULL, "password: cannot hash");
+    j = (struct password_job){r->user, newhash, now};
+    if (db_write(db, password_job, &j, e) < 0)
+        return -1;
+    log_info("msg=password_changed user_id=%lld", (long long)r->user->id);
     resp_json(out, 200, json_pack("{s:b}", "ok", 1));
     return 0;
 }

@@ -3,7 +3,9 @@
 
 #include <stdio.h>
 
+#include "org/admin.h" /* hA: hotlines and contact on the unit list */
 #include "org/org.h"
+#include "org/user.h"
 
 int
 unit_load(struct db *db, int64_t id, struct unit *u, struct err *e)
@@ -110,9 +112,9 @@ h_units_list(struct req *r, struct resp *out, struct err *e)
                       "district_code", db_col_text(st, 8)));
     }
     db_reset(st);
-    if (rc < 0) {
+    if (rc < 0 || admin_units_decorate(db, items, e) < 0) {
         json_decref(items);
-        return rc;
+        return -1;
     }
     resp_json(out, 200, json_pack("{s:o}", "items", items));
     return 0;
@@ -126,25 +128,30 @@ h_categories_list(struct req *r, struct resp *out, struct err *e)
     json_t *items;
     int rc;
 
-    (void)r;
+    /* hA: ?all=1 lists inactive categories too, for administrators */
+    const char *all = req_query(r, "all");
+    int64_t with_inactive = all && strcmp(all, "1") == 0 && r->user &&
+                            r->user->role == ROLE_ADMIN;
+
     if (!db)
         return -1;
     st = db_query(db, e,
                   "SELECT id, COALESCE(parent_id, 0), code, name, "
-                  "COALESCE(default_unit_id, 0) FROM categories "
-                  "WHERE active = 1 ORDER BY code",
-                  "");
+                  "COALESCE(default_unit_id, 0), active FROM categories "
+                  "WHERE active = 1 OR CAST(? AS BIGINT) = 1 ORDER BY code",
+                  "i", with_inactive);
     if (!st)
         return -1;
     items = json_array();
     while ((rc = db_step(st, e)) > 0) {
         json_array_append_new(
-            items, json_pack("{s:I, s:o, s:s, s:s, s:o}", "id",
+            items, json_pack("{s:I, s:o, s:s, s:s, s:o, s:b}", "id",
                              (json_int_t)db_col_int(st, 0), "parent_id",
                              nullable_int(db_col_int(st, 1)), "code",
                              db_col_text(st, 2), "name", db_col_text(st, 3),
                              "default_unit_id",
-                             nullable_int(db_col_int(st, 4))));
+                             nullable_int(db_col_int(st, 4)), "active",
+                             (int)db_col_int(st, 5)));
     }
     db_reset(st);
     if (rc < 0) {

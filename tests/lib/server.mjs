@@ -26,16 +26,21 @@ function freePort() {
 const ENV = { ...process.env, ASAN_OPTIONS: 'detect_leaks=1:abort_on_error=0:exitcode=99', HOTLINE_LOG_LEVEL: process.env.HOTLINE_LOG_LEVEL || 'warn' };
 
 // seed: 'org' (units, categories, users; no cases), 'demo' (org + demo cases), 'none'.
-export async function startServer({ seed = 'org', staticDir = null, env = {} } = {}) {
-  const dir = mkdtempSync(join(tmpdir(), 'hotline-test-'));
-  const db = join(dir, 'hotline.db');
-  if (seed !== 'none') {
+// args: extra `serve` flags (e.g. ['--session-idle', '2']); env: extra HOTLINE_* variables.
+// db: serve this existing database file (no seeding; a restart). keepDb: stop()
+// and kill() leave the files so a later startServer({db}) can serve them again.
+export async function startServer({ seed = 'org', staticDir = null, env = {}, args: extraArgs = [], db: dbPath = null, keepDb = false } = {}) {
+  const dir = dbPath ? dirname(dbPath) : mkdtempSync(join(tmpdir(), 'hotline-test-'));
+  const db = dbPath || join(dir, 'hotline.db');
+  const removeFiles = () => { if (!keepDb && !dbPath) rmSync(dir, { recursive: true, force: true }); };
+  if (!dbPath && seed !== 'none') {
     const r = spawnSync(BINARY, ['seed', seed === 'demo' ? '--demo' : '--org', '--db', db], { env: ENV, encoding: 'utf8' });
     if (r.status !== 0) throw new Error(`seed failed (${r.status}): ${r.stderr}`);
   }
   const port = await freePort();
   const args = ['serve', '--listen', `127.0.0.1:${port}`, '--db', db];
   if (staticDir) args.push('--static', staticDir);
+  args.push(...extraArgs);
   const proc = spawn(BINARY, args, { env: { ...ENV, ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   proc.stderr.on('data', (d) => { stderr += d; });
@@ -81,8 +86,17 @@ export async function startServer({ seed = 'org', staticDir = null, env = {} } =
         clearTimeout(t);
       }
       const code = proc.exitCode;
-      rmSync(dir, { recursive: true, force: true });
+      removeFiles();
       if (code !== 0) throw new Error(`hotline exited with ${code}: ${stderr.slice(-4000)}`);
+    },
+    // kill -9: no clean stop (crash tests). Files stay with keepDb or db.
+    async kill() {
+      if (proc.exitCode === null && proc.signalCode === null) {
+        const done = new Promise((res) => proc.once('exit', res));
+        proc.kill('SIGKILL');
+        await done;
+      }
+      removeFiles();
     },
   };
   return srv;
