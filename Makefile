@@ -5,7 +5,7 @@
 .DEFAULT_GOAL := all
 .PHONY: all run test deps deps-test unit-tests api-tests e2e-tests fuzz-replay web clean bench format
 
-PKGS      := libmicrohttpd jansson sqlite3 libsodium libpq
+PKGS      := libmicrohttpd jansson sqlite3 libsodium libpq libcurl
 # Build directory. A private one (make O=/tmp/mine /tmp/mine/hotline-asan) lets
 # several people build one work tree at once without racing.
 O         ?= build

@@ -15,6 +15,8 @@
 #include "cases/rules.h"
 #include "cases/store.h"
 #include "deadline/rules.h" /* time limits */
+#include "deadline/tick.h"  /* notifications: the tick looks again */
+#include "notify/notify.h"  /* notifications */
 #include "org/audit.h"
 #include "org/org.h"
 #include "util/jsonv.h"
@@ -265,6 +267,16 @@ case_create(struct db *db, const struct user *u, const struct case_new *in,
     if (add_event(db, id, u, u ? "staff" : "citizen", "create", NULL, status,
                   json_pack("{s:s}", "channel", in->channel), 1, now, e) < 0)
         goto fail;
+    /* notifications: the receipt SMS (case number + query code) */
+    if (!in->anonymous && in->citizen_phone && in->citizen_phone[0]) {
+        json_t *p = json_pack("{s:s, s:s}", "case_no", case_no, "query_code",
+                              code);
+
+        rc = notify_citizen(db, id, in->citizen_phone, "receipt", p, now, e);
+        json_decref(p);
+        if (rc < 0)
+            goto fail;
+    }
     /* audit (org/audit.h): the intake, in the same transaction */
     if (audit_record(db, u, NULL, AUDIT_CASE_CREATE, "case", id, id,
                      json_pack("{s:s, s:s}", "channel", in->channel, "status",
@@ -402,18 +414,111 @@ insert_assignment(struct act *a, int64_t unit_id, const char *role,
     return rc == 1 ? 0 : -1;
 }
 
+/* ---- notifications (notify/notify.h, docs/notifications.md) ----------
+ * Citizen SMS from the editable templates, queued in the action's
+ * transaction; takes params. Anonymous cases get no SMS. */
 static int
-queue_sms(struct act *a, const char *body)
+queue_sms(struct act *a, const char *key, json_t *params)
 {
-    if (a->c->anonymous || !a->c->citizen_phone[0])
-        return 0;
-    return db_exec(a->db, a->e,
-                   "INSERT INTO outbox (case_id, kind, recipient, body, "
-                   "created_at) VALUES (?, 'sms', ?, ?, ?)",
-                   "itti", a->c->id, a->c->citizen_phone, body, a->now) < 0
-               ? -1
-               : 0;
+    int rc = 0;
+
+    if (!a->c->anonymous && a->c->citizen_phone[0])
+        rc = notify_citizen(a->db, a->c->id, a->c->citizen_phone, key, params,
+                            a->now, a->e);
+    json_decref(params);
+    return rc;
 }
+
+/* Staff alerts and the reopen message an action causes, and a nudge to the
+ * tick (deadlines or statuses may have changed). */
+static int
+notify_after_action(struct act *a, enum case_action ca)
+{
+    struct db_stmt *st;
+    int64_t units[CASE_MAX_ASSISTS + 2];
+    char due_iso[32];
+    json_t *p;
+    int n = 0, i, rc;
+
+    if (tick_touch_case(a->db, a->c->id, a->e) < 0)
+        return -1;
+    if (ca == CA_DISPATCH || ca == CA_SUBDISPATCH) {
+        /* RULE notify-new-case: every unit that got the case just now */
+        st = db_query(a->db, a->e,
+                      "SELECT unit_id FROM assignments WHERE case_id = ? AND "
+                      "active = 1 AND status = 'dispatched' AND "
+                      "dispatched_at = ? ORDER BY id",
+                      "ii", a->c->id, a->now);
+        if (!st)
+            return -1;
+        while ((rc = db_step(st, a->e)) > 0 && n < (int)ARRAY_SIZE(units))
+            units[n++] = db_col_int(st, 0);
+        db_reset(st);
+        if (rc < 0)
+            return -1;
+        for (i = 0; i < n; i++) {
+            int64_t sd = 0, dd = 0;
+            char sd_iso[32] = "", dd_iso[32] = "";
+
+            st = db_query(a->db, a->e,
+                          "SELECT COALESCE(sign_due_at, 0), COALESCE(due_at, 0), "
+                          "(SELECT title FROM cases WHERE id = ?) FROM "
+                          "assignments WHERE case_id = ? AND unit_id = ? AND "
+                          "active = 1",
+                          "iii", a->c->id, a->c->id, units[i]);
+            if (!st)
+                return -1;
+            p = json_pack("{s:s}", "case_no", a->c->case_no);
+            rc = db_step(st, a->e);
+            if (rc == 1) {
+                sd = db_col_int(st, 0);
+                dd = db_col_int(st, 1);
+                json_object_set_new(p, "title", json_string(db_col_text(st, 2)));
+            }
+            db_reset(st);
+            if (sd)
+                time_iso(sd, sd_iso);
+            if (dd)
+                time_iso(dd, dd_iso);
+            sd_iso[16] = dd_iso[16] = '\0';
+            if (sd)
+                sd_iso[10] = ' ';
+            if (dd)
+                dd_iso[10] = ' ';
+            json_object_set_new(p, "sign_deadline", json_string(sd_iso));
+            json_object_set_new(p, "deadline", json_string(dd_iso));
+            if (rc >= 0)
+                rc = notify_unit(a->db, units[i], "new_case", a->c->id, p,
+                                 a->now, a->e);
+            json_decref(p);
+            if (rc < 0)
+                return -1;
+        }
+    } else if (ca == CA_URGE && a->c->lead_unit_id) {
+        json_t *note = json_object_get(a->payload, "note");
+
+        p = json_pack("{s:s, s:s}", "case_no", a->c->case_no, "note",
+                      json_is_string(note) ? json_string_value(note) : "");
+        rc = notify_unit(a->db, a->c->lead_unit_id, "urged", a->c->id, p,
+                         a->now, a->e);
+        json_decref(p);
+        return rc;
+    } else if (ca == CA_REOPEN) {
+        int64_t due = 0;
+
+        if (db_query_int(a->db, a->e, &due,
+                         "SELECT COALESCE(due_at, 0) FROM cases WHERE id = ?",
+                         "i", a->c->id) < 0)
+            return -1;
+        time_iso(due, due_iso);
+        due_iso[10] = '\0';
+        return queue_sms(a, "reopened",
+                         json_pack("{s:s, s:s}", "case_no", a->c->case_no,
+                                   "deadline", due_iso));
+    }
+    return 0;
+}
+/* ---- end notifications ------------------------------------------------ */
 
 static int
 act_reason_only(struct act *a)
@@ -822,12 +927,14 @@ act_decide_extension(struct act *a)
                 "extension_count + 1 WHERE id = ?",
                 "ii", new_due, a->c->id) < 0)
         return -1;
-    /* The citizen is told the new deadline and why. */
-    snprintf(sms, sizeof(sms),
-             "【锦州12345】您的诉求%s办理期限延长至%.10s，原因：%.*s",
-             a->c->case_no, due_iso,
+    /* The citizen is told the new deadline and why (template
+     * extension_approved, notify/template.c). */
+    snprintf(sms, sizeof(sms), "%.*s",
              (int)utf8_prefix(reason, strlen(reason), SMS_REASON_CHARS), reason);
-    return queue_sms(a, sms);
+    due_iso[10] = '\0';
+    return queue_sms(a, "extension_approved",
+                     json_pack("{s:s, s:s, s:s}", "case_no", a->c->case_no,
+                               "deadline", due_iso, "reason", sms));
 }
 
 static int
@@ -838,7 +945,6 @@ act_reply(struct act *a)
     const char *reply, *note = NULL;
     int contacted, resolved;
     int64_t aid;
-    char sms[512];
 
     if (args_only(a, f, 4) < 0 || text_arg(a, "reply", CASE_REPLY_MAX, &reply) < 0 ||
         jv_str(a->args, "internal_note", JV_OPTIONAL, CASE_TEXT_MAX, &note,
@@ -859,10 +965,9 @@ act_reply(struct act *a)
                 "UPDATE cases SET reply = ?, replied_at = ? WHERE id = ?",
                 "tii", reply, a->now, a->c->id) < 0)
         return -1;
-    snprintf(sms, sizeof(sms),
-             "【锦州12345】您的诉求%s已答复，查询码%s，可在市民服务网查看并评价。",
-             a->c->case_no, a->c->query_code);
-    return queue_sms(a, sms);
+    return queue_sms(a, "replied",
+                     json_pack("{s:s, s:s}", "case_no", a->c->case_no,
+                               "query_code", a->c->query_code));
 }
 
 static int
@@ -1066,7 +1171,7 @@ case_act(struct db *db, const struct user *u, int64_t case_id,
         args = empty = json_object();
     payload = json_object();
     a = (struct act){db, u, &c, t, args, payload, now, e};
-    if (act_handlers[ca](&a) < 0)
+    if (act_handlers[ca](&a) < 0 || notify_after_action(&a, ca) < 0)
         goto fail;
     from = case_status_name(c.status);
     to = t->to == CS_SAME ? from : case_status_name((enum case_status)t->to);

@@ -20,6 +20,7 @@
 #include <netdb.h>
 #include <netinet/in.h>
 #include <poll.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdatomic.h>
@@ -423,6 +424,153 @@ early_error(struct rctx *x, int status, enum err_code code, const char *field,
     x->early_status = status;
 }
 
+/* --- streaming responses (SSE) ----------------------------------------
+ * A stream's connection is suspended while fill has nothing to say and
+ * resumed by http_stream_wake (DESIGN §8: no thread per stream). s->mu
+ * orders suspend against resume, so a wake-up is never lost. All streams
+ * are in one list so that a stopping server can end them: MHD must not be
+ * stopped with suspended connections. */
+
+struct http_stream {
+    pthread_mutex_t mu;
+    struct MHD_Connection *conn;
+    http_stream_fill fill;
+    void (*done)(void *cls);
+    void *cls;
+    int suspended, woken, ended;
+    struct http_stream *prev, *next;
+};
+
+static pthread_mutex_t streams_mu = PTHREAD_MUTEX_INITIALIZER;
+static struct http_stream *streams;
+
+struct http_stream *
+http_stream_new(struct req *r, http_stream_fill fill, void (*done)(void *cls),
+                void *cls)
+{
+    struct http_stream *s = xcalloc(1, sizeof(*s));
+
+    pthread_mutex_init(&s->mu, NULL);
+    s->conn = r->conn;
+    s->fill = fill;
+    s->done = done;
+    s->cls = cls;
+    pthread_mutex_lock(&streams_mu);
+    s->ended = atomic_load(&srv.stopping);
+    s->next = streams;
+    if (streams)
+        streams->prev = s;
+    streams = s;
+    pthread_mutex_unlock(&streams_mu);
+    return s;
+}
+
+void
+http_stream_wake(struct http_stream *s)
+{
+    pthread_mutex_lock(&s->mu);
+    if (s->suspended) {
+        s->suspended = 0;
+        MHD_resume_connection(s->conn);
+    } else {
+        s->woken = 1;
+    }
+    pthread_mutex_unlock(&s->mu);
+}
+
+static ssize_t
+stream_reader(void *cls, uint64_t pos, char *buf, size_t max)
+{
+    struct http_stream *s = cls;
+    long n;
+
+    (void)pos;
+    for (;;) {
+        pthread_mutex_lock(&s->mu);
+        if (s->ended) {
+            pthread_mutex_unlock(&s->mu);
+            return MHD_CONTENT_READER_END_OF_STREAM;
+        }
+        s->woken = 0;
+        pthread_mutex_unlock(&s->mu);
+        n = s->fill(s->cls, buf, max);
+        if (n > 0)
+            return (ssize_t)n;
+        if (n < 0)
+            return MHD_CONTENT_READER_END_OF_STREAM;
+        pthread_mutex_lock(&s->mu);
+        if (s->woken || s->ended) { /* woken while filling: look again */
+            pthread_mutex_unlock(&s->mu);
+            continue;
+        }
+        s->suspended = 1;
+        MHD_suspend_connection(s->conn);
+        pthread_mutex_unlock(&s->mu);
+        return 0;
+    }
+}
+
+/* Ends a stream: MHD's free callback, or a stream never handed to MHD. */
+static void
+stream_free(void *cls)
+{
+    struct http_stream *s = cls;
+
+    if (s->done)
+        s->done(s->cls);
+    pthread_mutex_lock(&streams_mu);
+    if (s->prev)
+        s->prev->next = s->next;
+    else
+        streams = s->next;
+    if (s->next)
+        s->next->prev = s->prev;
+    pthread_mutex_unlock(&streams_mu);
+    pthread_mutex_destroy(&s->mu);
+    free(s);
+}
+
+/* Stopping: every stream ends (suspended ones are resumed to do so). */
+static void
+streams_end_all(void)
+{
+    struct http_stream *s;
+
+    pthread_mutex_lock(&streams_mu);
+    for (s = streams; s; s = s->next) {
+        pthread_mutex_lock(&s->mu);
+        s->ended = 1;
+        if (s->suspended) {
+            s->suspended = 0;
+            MHD_resume_connection(s->conn);
+        }
+        pthread_mutex_unlock(&s->mu);
+    }
+    pthread_mutex_unlock(&streams_mu);
+}
+
+static enum MHD_Result
+send_stream(struct rctx *x, struct resp *out)
+{
+    struct http_stream *s = out->stream;
+    struct MHD_Response *mr;
+    int i;
+
+    out->stream = NULL;
+    mr = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 4096,
+                                           stream_reader, s, stream_free);
+    if (mr == NULL) {
+        stream_free(s);
+        log_error("msg=\"cannot create stream response\"");
+        return MHD_NO;
+    }
+    for (i = 0; i < out->nheaders; i++)
+        add_header(mr, out->headers[i][0], out->headers[i][1]);
+    add_header(mr, "X-Accel-Buffering", "no");
+    add_common(mr, x, "text/event-stream; charset=utf-8", "no-store", out);
+    return queue(x, 200, mr, 0);
+}
+
 /* --- static files ----------------------------------------------------- */
 
 static enum MHD_Result
@@ -572,7 +720,13 @@ run_route(struct rctx *x)
     if (rc < 0) {
         json_decref(out.json);
         free(out.body);
+        if (out.stream)
+            stream_free(out.stream);
         mrc = send_error(x, 0, &e);
+    } else if (out.stream) {
+        json_decref(out.json);
+        free(out.body);
+        mrc = send_stream(x, &out);
     } else {
         mrc = send_resp(x, &out);
         json_decref(out.json);
@@ -989,7 +1143,7 @@ http_serve(const struct http_config *cfg, struct err *e)
     }
 
     flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC |
-            MHD_USE_ERROR_LOG;
+            MHD_USE_ERROR_LOG | MHD_ALLOW_SUSPEND_RESUME;
     d = MHD_start_daemon(
         flags, 0, NULL, NULL, on_access, NULL, MHD_OPTION_EXTERNAL_LOGGER,
         on_mhd_log, NULL, MHD_OPTION_LISTEN_SOCKET, lfd,
@@ -1019,6 +1173,7 @@ http_serve(const struct http_config *cfg, struct err *e)
         log_warn("msg=\"cannot stop accepting connections\"");
     else if (shutdown(lfd, SHUT_RDWR) != 0) /* refuse new clients at once */
         log_warn("msg=\"shutdown of the listening socket failed\"");
+    streams_end_all(); /* SSE: MHD must not stop with suspended connections */
     drain();
     MHD_stop_daemon(d);
     d = NULL;

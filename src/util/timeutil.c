@@ -6,6 +6,7 @@
  */
 #include "common.h"
 
+#include <stdatomic.h>
 #include <time.h>
 
 #include "util/timeutil.h"
@@ -20,14 +21,49 @@
  * time_parse accepts nothing it could not print back. */
 #define TIME_PARSE_MAX (TIME_MAX_EPOCH - CITY_UTC_OFFSET)
 
+/* --- test clock (notifications/tick work, docs/tick.md) ---------------
+ * time_now() adds an offset that only a process which called
+ * time_test_clock_enable() (hotline serve --test-clock) may move. */
+static _Atomic int64_t clock_offset;
+static _Atomic int clock_movable;
+
+void
+time_test_clock_enable(void)
+{
+    atomic_store(&clock_movable, 1);
+}
+
+int
+time_test_clock_enabled(void)
+{
+    return atomic_load_explicit(&clock_movable, memory_order_relaxed);
+}
+
+int
+time_advance(int64_t seconds)
+{
+    if (!time_test_clock_enabled() || seconds < 0)
+        return -1;
+    atomic_fetch_add(&clock_offset, seconds);
+    return 0;
+}
+
+int64_t
+time_offset(void)
+{
+    return atomic_load_explicit(&clock_offset, memory_order_relaxed);
+}
+/* --- end test clock --------------------------------------------------- */
+
 int64_t
 time_now(void)
 {
     struct timespec ts;
+    int64_t off = atomic_load_explicit(&clock_offset, memory_order_relaxed);
 
     if (clock_gettime(CLOCK_REALTIME, &ts) != 0)
-        return (int64_t)time(NULL);
-    return (int64_t)ts.tv_sec;
+        return (int64_t)time(NULL) + off;
+    return (int64_t)ts.tv_sec + off;
 }
 
 /* floor(a / b) for b > 0 */

@@ -19,6 +19,13 @@ struct civil {
 };
 
 int64_t time_now(void);
+/* Test clock: time_now() is the real time plus an offset (an atomic load).
+ * Only after time_test_clock_enable() — `hotline serve --test-clock`, never
+ * a default — may time_advance() move it forward (0, or -1 when refused). */
+void time_test_clock_enable(void);
+int time_test_clock_enabled(void);
+int time_advance(int64_t seconds);
+int64_t time_offset(void);
 /* Days since 1970-01-01 for a civil date, and back (proleptic Gregorian). */
 int64_t time_days_from_civil(int y, int m, int d);
 void time_civil_from_days(int64_t days, int *y, int *m, int *d);
