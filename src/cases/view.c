@@ -9,10 +9,12 @@
 #include "cases/rules.h"
 #include "cases/store.h"
 #include "cases/view.h"
+#include "org/audit.h"
 #include "org/org.h"
 #include "util/buf.h"
 #include "util/intern.h"
 #include "util/jsonv.h"
+#include "util/utf8.h"
 
 #define SECRET "保密"
 #define MAX_BINDS 40
@@ -86,20 +88,59 @@ prepare_built(struct db *db, struct buf *sql, const struct binds *b,
     return st;
 }
 
+/* ---- privacy (docs/authorization.md) ----------------------------------- */
+
+/* RULE privacy-confidential: a confidential reporter's name, phone and
+ * address are withheld (保密) from unit roles and from leaders. */
+static int
+identity_withheld(const struct user *u, int confidential)
+{
+    return confidential &&
+           (!case_user_sees_all(u) || u->role == ROLE_LEADER);
+}
+
+/* RULE privacy-leader-masked: leaders read aggregates, not identities: they
+ * get masked names and phones even on a case detail. RULE
+ * privacy-list-masked: lists mask the phone for everyone. The full phone is
+ * only on a detail, for agents, dispatchers, supervisors, admins and the
+ * handling units. */
+static int
+identity_in_full(const struct user *u, int detail)
+{
+    return detail && u->role != ROLE_LEADER;
+}
+
+/* "张**": the first character, then one star per further character. */
+static void
+mask_name(const char *name, char *out, size_t n)
+{
+    size_t len = strlen(name), first = utf8_prefix(name, len, 1);
+    size_t rest = utf8_chars(name + first, len - first), k;
+
+    snprintf(out, n, "%.*s", (int)first, name);
+    k = strlen(out);
+    for (size_t i = 0; i < (rest ? rest : 1) && k + 1 < n; i++)
+        out[k++] = '*';
+    out[k] = '\0';
+}
+
 static json_t *
 citizen_json(const struct user *u, int detail, const char *name,
              const char *phone, int anonymous, int confidential)
 {
-    char masked[32];
-    int unit_role = !case_user_sees_all(u);
+    char masked[32], masked_name[64];
     json_t *j;
 
-    if (confidential && unit_role) {
+    if (identity_withheld(u, confidential)) {
         j = json_pack("{s:s, s:s}", "name", SECRET, "phone", SECRET);
     } else {
-        int full = detail && u->role != ROLE_LEADER;
+        int full = identity_in_full(u, detail);
         if (phone && !full)
             log_mask_phone(phone, masked);
+        if (name && !anonymous && u->role == ROLE_LEADER) {
+            mask_name(name, masked_name, sizeof(masked_name));
+            name = masked_name;
+        }
         j = json_pack("{s:o, s:o}", "name",
                       str_or_null(anonymous ? NULL : name), "phone",
                       str_or_null(phone ? (full ? phone : masked) : NULL));
@@ -521,6 +562,33 @@ actions_json(const struct user *u, const struct case_facts *f)
     return arr;
 }
 
+/* The personal fields a detail shows in full (["name", "phone", "address"]),
+ * or NULL when it shows no identity in full (masked, withheld, anonymous
+ * without a phone). */
+static json_t *
+personal_fields_shown(const struct user *u, struct db_stmt *st,
+                      int hide_address, int address_col)
+{
+    const char *name = db_col_text(st, 14), *phone = db_col_text(st, 15);
+    int anonymous = (int)db_col_int(st, 16);
+    json_t *fields;
+
+    if (hide_address || !identity_in_full(u, 1))
+        return NULL;
+    fields = json_array();
+    if (name && *name && !anonymous)
+        json_array_append_new(fields, json_string("name"));
+    if (phone && *phone)
+        json_array_append_new(fields, json_string("phone"));
+    if (json_array_size(fields) == 0) {
+        json_decref(fields);
+        return NULL;
+    }
+    if (db_col_text(st, address_col))
+        json_array_append_new(fields, json_string("address"));
+    return fields;
+}
+
 int
 case_detail(struct db *db, const struct user *u, int64_t id, int64_t now,
             json_t **out, struct err *e)
@@ -528,7 +596,7 @@ case_detail(struct db *db, const struct user *u, int64_t id, int64_t now,
     struct case_row row;
     struct case_facts f;
     struct db_stmt *st;
-    json_t *j = NULL, *visits;
+    json_t *j = NULL, *visits, *seen = NULL;
     int rc, hide_address;
 
     rc = case_load_facts(db, u, id, now, &row, &f, e);
@@ -548,7 +616,8 @@ case_detail(struct db *db, const struct user *u, int64_t id, int64_t now,
     if (rc == 1) {
         int n = LIST_NCOLS;
         j = list_item(st, u, 1, now);
-        hide_address = db_col_int(st, 17) && !case_user_sees_all(u);
+        hide_address = identity_withheld(u, (int)db_col_int(st, 17));
+        seen = personal_fields_shown(u, st, hide_address, n + 1);
         json_object_set_new(j, "content", json_string(db_col_text(st, n)));
         json_object_set_new(j, "address",
                             hide_address ? json_null()
@@ -601,10 +670,21 @@ case_detail(struct db *db, const struct user *u, int64_t id, int64_t now,
     json_object_set_new(j, "visits", visits);
     json_object_set_new(j, "attachments", json_array());
     json_object_set_new(j, "actions", actions_json(u, &f));
+    /* RULE audit-personal-data-view: who saw a citizen's full identity, when,
+     * which case, from where — recorded before the data leaves. */
+    if (seen) {
+        rc = audit_write(db, u, NULL, AUDIT_PERSONAL_DATA_VIEW, "case", id, id,
+                         json_pack("{s:O}", "fields", seen), now, e);
+        json_decref(seen);
+        seen = NULL;
+        if (rc < 0)
+            goto fail;
+    }
     *out = j;
     return 1;
 
 fail:
+    json_decref(seen);
     json_decref(j);
     return -1;
 }

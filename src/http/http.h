@@ -40,14 +40,16 @@ enum http_access {
  *               categories, districts) or the caller's own session;
  *   SCOPE_UNIT  unit roles reach only rows of their own unit and the units
  *               below it: another unit's row answers 404 (it is invisible),
- *               a list leaves it out.
+ *               a list leaves it out;
+ *   SCOPE_SELF  the caller's own rows only (session, password,
+ *               notifications, preferences), whatever the role.
  * Every route that admits a unit role states one of them; routes open only
  * to platform roles need none (platform roles are city-wide). Leaders are
- * read-only: no route that changes data admits them (except their own
- * session's logout). */
+ * read-only: a route that changes data admits them only with SCOPE_SELF. */
 #define SCOPE_ALL (1u << 24)
 #define SCOPE_UNIT (1u << 25)
-#define SCOPE_MASK (SCOPE_ALL | SCOPE_UNIT)
+#define SCOPE_SELF (1u << 26)
+#define SCOPE_MASK (SCOPE_ALL | SCOPE_UNIT | SCOPE_SELF)
 
 struct req {
     const char *method;
