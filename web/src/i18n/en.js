@@ -121,7 +121,7 @@ export default {
     changePassword: 'Change password', notifyPrefs: 'Notification settings', logoutAll: 'Log out everywhere',
     logoutAllConfirm: 'This ends your sessions on every device, this one included. Continue?', loggedOutAll: 'Logged out everywhere',
     oldPassword: 'Current password', newPassword: 'New password', confirmPassword: 'Repeat new password',
-    passwordRule: 'At least 10 characters with letters and digits, not the username', oldRequired: 'Enter your current password', newRequired: 'Enter a new password',
+    passwordRule: 'At least 10 characters from 3 of: lower case, upper case, digits, other; not containing the username', oldRequired: 'Enter your current password', newRequired: 'Enter a new password',
     mismatch: 'The new passwords differ', passwordChanged: 'Password changed',
   },
   notify: {

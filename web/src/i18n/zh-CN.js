@@ -122,7 +122,7 @@ export default {
     changePassword: '修改密码', notifyPrefs: '通知设置', logoutAll: '退出所有设备',
     logoutAllConfirm: '将结束您在所有设备上的登录（包括本机），确定继续？', loggedOutAll: '已退出所有设备',
     oldPassword: '原密码', newPassword: '新密码', confirmPassword: '确认新密码',
-    passwordRule: '至少 10 位，须包含字母和数字，不能与用户名相同', oldRequired: '请输入原密码', newRequired: '请输入新密码',
+    passwordRule: '至少 10 个字符，含小写字母、大写字母、数字、其他字符中的 3 类，不能包含用户名', oldRequired: '请输入原密码', newRequired: '请输入新密码',
     mismatch: '两次输入的新密码不一致', passwordChanged: '密码已修改',
   },
   notify: {
