@@ -272,7 +272,7 @@ counter_hit(struct db *db, const char *key, int64_t now, int64_t window,
         "expires_at = CASE WHEN throttle.window_start <= ? THEN ? "
         "ELSE throttle.expires_at END "
         "RETURNING hits, window_start",
-        "tiiiiiiii", key, now, now + window, now - window, now - window, now,
+        "tiiiiiii", key, now, now + window, now - window, now - window, now,
         now - window, now + window);
     if (!st)
         return -1;
