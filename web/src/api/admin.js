@@ -51,8 +51,9 @@ export const notifications = {
   list: (params) => get(`${V}/notifications`, params),
   read: (n) => post(`${V}/notifications/${id(n)}/read`, {}),
   readAll: () => post(`${V}/notifications/read-all`, {}),
-  prefs: () => get(`${V}/notify/prefs`),
-  setPrefs: (body) => put(`${V}/notify/prefs`, body),
+  prefs: () => get(`${V}/auth/me/notify-prefs`),
+  setPrefs: (body) => put(`${V}/auth/me/notify-prefs`, body),
   templates: () => get(`${V}/notify/templates`),
-  setTemplates: (body) => put(`${V}/notify/templates`, body),
+  // body null restores the default text
+  setTemplate: (key, body) => put(`${V}/notify/templates/${id(key)}`, body),
 };

@@ -125,6 +125,7 @@ export default {
     mismatch: 'The new passwords differ', passwordChanged: 'Password changed',
   },
   notify: {
+    email: 'Email', emailPh: 'Address for alerts (optional)', noPhone: 'Your account has no mobile number: no SMS',
     title: 'Notifications', readAll: 'Mark all read', empty: 'No notifications', markRead: 'Mark read',
     prefsHint: 'How to receive work alerts (new case, due soon, overdue, urged, escalated)', inapp: 'In-app', sms: 'SMS',
   },
@@ -179,7 +180,8 @@ export default {
     note: 'Keep one default rule whose type, urgency and category are all “Any”.', rowError: 'Rule {n}: {msg}',
   },
   templates: {
-    hint: 'Text messages to citizens; the system fills in the parameters in braces', custom: 'Edited', restore: 'Restore default',
+    citizen: 'To citizens', staff: 'Staff alerts', updatedAt: 'Last changed {at}',
+    hint: 'Messages to citizens and staff alerts; the system fills in the parameters in braces', custom: 'Edited', restore: 'Restore default',
     body: 'Text', smsId: 'SMS template id', params: 'Parameters:',
   },
   template: {

@@ -126,6 +126,7 @@ export default {
     mismatch: '两次输入的新密码不一致', passwordChanged: '密码已修改',
   },
   notify: {
+    email: '邮件', emailPh: '接收提醒的邮箱（选填）', noPhone: '您的账号未登记手机号，无法接收短信',
     title: '通知', readAll: '全部已读', empty: '暂无通知', markRead: '标为已读',
     prefsHint: '选择接收工作提醒（新工单、临期、超期、催办、督办升级）的方式', inapp: '站内通知', sms: '短信',
   },
@@ -180,7 +181,8 @@ export default {
     note: '必须保留一条类型、紧急程度、分类都为“任意”的默认规则。', rowError: '第 {n} 条规则：{msg}',
   },
   templates: {
-    hint: '发给市民的短信内容；花括号中的参数由系统填写', custom: '已修改', restore: '恢复默认',
+    citizen: '市民短信', staff: '工作提醒', updatedAt: '最后修改 {at}',
+    hint: '发给市民的短信和工作人员的提醒；花括号中的参数由系统填写', custom: '已修改', restore: '恢复默认',
     body: '内容', smsId: '短信模板编号', params: '可用参数：',
   },
   template: {
