@@ -30,11 +30,11 @@ const EXPECT = [
   // [user, nav entries in order, landing path, a screen it may not open]
   ['agent', ['agent', 'search'], '/agent', '/dispatch'],
   ['dispatcher', ['dispatch', 'agent', 'search'], '/dispatch', '/unit'],
-  ['supervisor', ['search'], '/cases', '/agent'],
-  ['leader', ['search'], '/cases', '/dispatch'],
-  ['admin', ['search'], '/cases', '/unit'],
+  ['supervisor', ['search', 'audit'], '/cases', '/agent'],
+  ['leader', ['search'], '/cases', '/audit'],
+  ['admin', ['admin', 'search', 'audit'], '/admin/units', '/unit'],
   [() => `${unitCode}.handler`, ['unit', 'search'], '/unit', '/agent'],
-  [() => `${unitCode}.admin`, ['unit', 'search'], '/unit', '/dispatch'],
+  [() => `${unitCode}.admin`, ['unit', 'admin', 'search'], '/unit', '/admin/calendar'],
 ];
 
 test('without a session, staff screens lead to the login', async () => {

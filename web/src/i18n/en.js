@@ -188,7 +188,7 @@ export default {
     receipt: 'Receipt', extension_approved: 'Extension approved', replied: 'Replied', reopened: 'Reopened',
     new_case: 'New case alert', yellow: 'Due-soon alert', red: 'Overdue alert', urged: 'Urge alert', escalated: 'Escalation alert',
   },
-  remain: { days: '{n} wd left', hours: '{n} h left', minutes: '{n} min left', overDays: '{n} wd overdue', overHours: '{n} h overdue', over: 'Overdue', today: 'Due today' },
+  remain: { sign: 'sign', days: '{n} wd left', hours: '{n} h left', minutes: '{n} min left', overDays: '{n} wd overdue', overHours: '{n} h overdue', over: 'Overdue', today: 'Due today' },
   errors: {
     network: 'Network error, please retry', unknown: 'Failed: {msg}', unauthorized: 'Session expired, please sign in again',
     forbidden: 'You may not do this', invalid_transition: 'The case has changed; this action is no longer possible. Refresh.', conflict: 'Conflict: {msg}',

@@ -189,7 +189,7 @@ export default {
     receipt: '受理回执', extension_approved: '延期告知', replied: '答复告知', reopened: '重办告知',
     new_case: '新工单提醒', yellow: '临期提醒', red: '超期提醒', urged: '催办提醒', escalated: '督办升级提醒',
   },
-  remain: { days: '剩 {n} 个工作日', hours: '剩 {n} 小时', minutes: '剩 {n} 分钟', overDays: '超期 {n} 个工作日', overHours: '超期 {n} 小时', over: '已超期', today: '今日到期' },
+  remain: { sign: '签收', days: '剩 {n} 个工作日', hours: '剩 {n} 小时', minutes: '剩 {n} 分钟', overDays: '超期 {n} 个工作日', overHours: '超期 {n} 小时', over: '已超期', today: '今日到期' },
   errors: {
     network: '网络连接失败，请检查网络后重试', unknown: '操作失败：{msg}', unauthorized: '登录已失效，请重新登录',
     forbidden: '无权执行此操作', invalid_transition: '工单状态已变化，此操作不可执行，请刷新', conflict: '操作冲突：{msg}',
