@@ -5,6 +5,7 @@
 #include <stdio.h>
 
 #include "org/admin.h"
+#include "org/audit.h" /* hC: audit entries for every change */
 #include "org/auth.h"
 #include "org/org.h"
 #include "org/password.h"
@@ -592,7 +593,7 @@ h_units_create(struct req *r, struct resp *out, struct err *e)
     if (parse_unit(r->json, 1, &in, e) < 0)
         return -1;
     db = db_thread(e);
-    if (!db || db_write(db, unit_create_job, &j, e) < 0)
+    if (!db || audit_db_write(db, unit_create_job, &j, &(struct audit_change){r->user, AUDIT_UNIT_CHANGE, "unit", &j.id, "create", r->json}, e) < 0)
         return -1;
     log_info("msg=unit_created unit_id=%lld by=%lld", (long long)j.id,
              (long long)r->user->id);
@@ -609,7 +610,7 @@ h_units_update(struct req *r, struct resp *out, struct err *e)
     if (path_id(r, &j.id, "unit", e) < 0 || parse_unit(r->json, 0, &in, e) < 0)
         return -1;
     db = db_thread(e);
-    if (!db || db_write(db, unit_update_job, &j, e) < 0)
+    if (!db || audit_db_write(db, unit_update_job, &j, &(struct audit_change){r->user, AUDIT_UNIT_CHANGE, "unit", &j.id, "update", r->json}, e) < 0)
         return -1;
     log_info("msg=unit_updated unit_id=%lld by=%lld", (long long)j.id,
              (long long)r->user->id);
@@ -666,7 +667,7 @@ h_units_delete(struct req *r, struct resp *out, struct err *e)
     if (path_id(r, &j.id, "unit", e) < 0)
         return -1;
     db = db_thread(e);
-    if (!db || db_write(db, unit_delete_job, &j, e) < 0)
+    if (!db || audit_db_write(db, unit_delete_job, &j, &(struct audit_change){r->user, AUDIT_UNIT_CHANGE, "unit", &j.id, "delete", r->json}, e) < 0)
         return -1;
     log_info("msg=unit_deleted unit_id=%lld by=%lld", (long long)j.id,
              (long long)r->user->id);
@@ -999,7 +1000,7 @@ h_users_create(struct req *r, struct resp *out, struct err *e)
     if (password_hash(password, hash) < 0)
         return err_set(e, ERR_INTERNAL, NULL, "password: cannot hash");
     j.in.hash = hash;
-    if (db_write(db, user_create_job, &j, e) < 0)
+    if (audit_db_write(db, user_create_job, &j, &(struct audit_change){r->user, AUDIT_USER_CHANGE, "user", &j.id, "create", r->json}, e) < 0)
         return -1;
     log_info("msg=user_created user_id=%lld role=%s by=%lld", (long long)j.id,
              j.in.role, (long long)r->user->id);
@@ -1066,13 +1067,21 @@ h_users_update(struct req *r, struct resp *out, struct err *e)
                                          "active"};
     struct user_job j;
     struct db *db;
-    int role;
+    int role, rc;
 
     memset(&j, 0, sizeof(j));
     j.caller = r->user;
     j.now = time_now();
-    if (path_id(r, &j.id, "user", e) < 0 ||
-        jv_only(r->json, "", fields, ARRAY_SIZE(fields), e) < 0)
+    /* Decision order: an invisible user is 404 before the body is read. */
+    if (path_id(r, &j.id, "user", e) < 0)
+        return -1;
+    db = db_thread(e);
+    if (!db)
+        return -1;
+    rc = user_visible(db, r->user, j.id, NULL, NULL, 0, e);
+    if (rc <= 0)
+        return rc < 0 ? rc : err_set(e, ERR_NOT_FOUND, NULL, "user: not found");
+    if (jv_only(r->json, "", fields, ARRAY_SIZE(fields), e) < 0)
         return -1;
     if (has(r->json, "name")) {
         if (jv_str(r->json, "name", JV_REQUIRED, 50, &j.in.name, e) < 0)
@@ -1111,7 +1120,7 @@ h_users_update(struct req *r, struct resp *out, struct err *e)
                        "user: you may not disable yourself or change your own "
                        "role or unit");
     db = db_thread(e);
-    if (!db || db_write(db, user_update_job, &j, e) < 0)
+    if (!db || audit_db_write(db, user_update_job, &j, &(struct audit_change){r->user, AUDIT_USER_CHANGE, "user", &j.id, "update", r->json}, e) < 0)
         return -1;
     log_info("msg=user_updated user_id=%lld by=%lld", (long long)j.id,
              (long long)r->user->id);
@@ -1153,10 +1162,8 @@ h_users_password(struct req *r, struct resp *out, struct err *e)
     struct db *db;
     int rc;
 
-    if (path_id(r, &j.id, "user", e) < 0 ||
-        jv_only(r->json, "", fields, ARRAY_SIZE(fields), e) < 0 ||
-        jv_str(r->json, "password", JV_REQUIRED, PASSWORD_MAX_BYTES, &password,
-               e) < 0)
+    /* Decision order: an invisible user is 404 before the body is read. */
+    if (path_id(r, &j.id, "user", e) < 0)
         return -1;
     db = db_thread(e);
     if (!db)
@@ -1164,6 +1171,10 @@ h_users_password(struct req *r, struct resp *out, struct err *e)
     rc = user_visible(db, r->user, j.id, NULL, NULL, 0, e);
     if (rc <= 0)
         return rc < 0 ? rc : err_set(e, ERR_NOT_FOUND, NULL, "user: not found");
+    if (jv_only(r->json, "", fields, ARRAY_SIZE(fields), e) < 0 ||
+        jv_str(r->json, "password", JV_REQUIRED, PASSWORD_MAX_BYTES, &password,
+               e) < 0)
+        return -1;
     st = db_query(db, e, "SELECT username FROM users WHERE id = ?", "i", j.id);
     if (!st)
         return -1;
@@ -1178,7 +1189,7 @@ h_users_password(struct req *r, struct resp *out, struct err *e)
     if (password_hash(password, hash) < 0)
         return err_set(e, ERR_INTERNAL, NULL, "password: cannot hash");
     j.hash = hash;
-    if (db_write(db, user_passwd_job, &j, e) < 0)
+    if (audit_db_write(db, user_passwd_job, &j, &(struct audit_change){r->user, AUDIT_USER_CHANGE, "user", &j.id, "password", r->json}, e) < 0)
         return -1;
     log_info("msg=password_reset user_id=%lld by=%lld", (long long)j.id,
              (long long)r->user->id);
@@ -1383,7 +1394,7 @@ static int
 respond_cat(struct resp *out, int status, int64_t id, struct err *e)
 {
     struct db *db = db_thread(e);
-    json_t *j;
+    json_t *j = NULL;
     int rc;
 
     if (!db)
@@ -1405,7 +1416,7 @@ h_categories_create(struct req *r, struct resp *out, struct err *e)
     if (parse_cat(r->json, 1, &c, e) < 0)
         return -1;
     db = db_thread(e);
-    if (!db || db_write(db, cat_create_job, &c, e) < 0)
+    if (!db || audit_db_write(db, cat_create_job, &c, &(struct audit_change){r->user, AUDIT_CATEGORY_CHANGE, "category", &c.id, "create", r->json}, e) < 0)
         return -1;
     log_info("msg=category_created category_id=%lld by=%lld", (long long)c.id,
              (long long)r->user->id);
@@ -1424,7 +1435,7 @@ h_categories_update(struct req *r, struct resp *out, struct err *e)
         return -1;
     c.id = id;
     db = db_thread(e);
-    if (!db || db_write(db, cat_update_job, &c, e) < 0)
+    if (!db || audit_db_write(db, cat_update_job, &c, &(struct audit_change){r->user, AUDIT_CATEGORY_CHANGE, "category", &c.id, "update", r->json}, e) < 0)
         return -1;
     log_info("msg=category_updated category_id=%lld by=%lld", (long long)id,
              (long long)r->user->id);
