@@ -4,6 +4,7 @@
 #include "common.h"
 
 #include "db/db.h"
+#include "org/audit.h" /* hC: settings changes are audited */
 #include "deadline/deadline_http.h"
 #include "deadline/ics.h"
 #include "deadline/rules.h"
@@ -52,7 +53,7 @@ int
 h_calendar_get(struct req *r, struct resp *out, struct err *e)
 {
     struct db *db = db_thread(e);
-    int year;
+    int year = 0;
 
     if (!db || path_year(r, &year, e) < 0)
         return -1;
@@ -89,7 +90,7 @@ h_calendar_put(struct req *r, struct resp *out, struct err *e)
     rc = deadline_calendar_from_json(r->json, year, &cal, e);
     if (rc == 0) {
         job = (struct calendar_job){&year, 1, &cal, 0};
-        rc = db_write(db, calendar_job, &job, e);
+        rc = audit_db_write(db, calendar_job, &job, &(struct audit_change){r->user, AUDIT_SETTINGS_CHANGE, "calendar", NULL, "update", r->json}, e);
     }
     calendar_release(&cal);
     if (rc < 0)
@@ -173,7 +174,7 @@ h_calendar_import(struct req *r, struct resp *out, struct err *e)
         goto out;
     }
     job = (struct calendar_job){years, nyears, &cal, mode};
-    if (db_write(db, calendar_job, &job, e) < 0)
+    if (audit_db_write(db, calendar_job, &job, &(struct audit_change){r->user, AUDIT_SETTINGS_CHANGE, "calendar", NULL, "import", r->json}, e) < 0)
         goto out;
     log_info("msg=calendar_imported days=%zu years=%zu mode=%s user_id=%lld",
              cal.n, nyears, modes[mode], (long long)r->user->id);
@@ -226,7 +227,7 @@ h_time_limits_put(struct req *r, struct resp *out, struct err *e)
     if (!db || deadline_rules_from_json(r->json, &rules, &n, e) < 0)
         return -1;
     job = (struct rules_job){rules, n};
-    rc = db_write(db, rules_job, &job, e);
+    rc = audit_db_write(db, rules_job, &job, &(struct audit_change){r->user, AUDIT_SETTINGS_CHANGE, "time_limits", NULL, "update", r->json}, e);
     free(rules);
     if (rc < 0)
         return -1;

@@ -78,6 +78,24 @@ int audit_write(struct db *db, const struct user *u, const char *ip,
                 const char *kind, const char *target_type, int64_t target_id,
                 int64_t case_id, json_t *detail, int64_t now, struct err *e);
 
+/* A change to audit together with a write job (admin changes, settings). */
+struct audit_change {
+    const struct user *actor;
+    const char *kind;         /* AUDIT_UNIT_CHANGE, AUDIT_SETTINGS_CHANGE, … */
+    const char *target_type;  /* "unit", "user", "category", "calendar", … */
+    const int64_t *target_id; /* read after the job ran (a create learns its
+                                 id); NULL for none */
+    const char *op;           /* "create", "update", "delete", "password", … */
+    json_t *body;             /* the request body (borrowed): its KEYS are
+                                 recorded as the changed fields, never values */
+};
+
+/* db_write(db, fn, ctx) with the audit entry of `c` appended in the same
+ * transaction after fn succeeded: the change and its entry commit together.
+ * A one-line replacement for db_write at a handler's call site. */
+int audit_db_write(struct db *db, db_write_fn fn, void *ctx,
+                   const struct audit_change *c, struct err *e);
+
 /* Result of a chain check. */
 struct audit_report {
     int64_t entries;       /* rows checked */

@@ -119,6 +119,24 @@ describe('what the log records', () => {
   });
 });
 
+describe('changes to the organisation and settings', () => {
+  it('a unit change is recorded with the fields that changed, not their values, in the change\'s transaction', async () => {
+    const unit = t.org.third;
+    const contact = '值班室 0416-1234567';
+    assertStatus(await t.api('admin', 'PATCH', `/api/v1/units/${unit.id}`, { contact }), 200, 'PATCH unit');
+    const e = (await entries('kind=unit_change'))[0];
+    assert.ok(e, 'unit_change');
+    assert.deepEqual(e.detail, { op: 'update', fields: ['contact'] });
+    assert.deepEqual(e.target, { type: 'unit', id: unit.id });
+    assert.equal(e.actor.username, 'admin');
+    assert.ok(!JSON.stringify(e).includes('1234567'));
+    // a refused change leaves no entry
+    const n = (await entries('kind=unit_change')).length;
+    assert.ok((await t.api('admin', 'PATCH', `/api/v1/units/${unit.id}`, { parent_id: unit.id })).status >= 400);
+    assert.equal((await entries('kind=unit_change')).length, n);
+  });
+});
+
 describe('GET /api/v1/audit', () => {
   it('filters by user, kind and time; pages newest first', async () => {
     const me = await t.srv.login('dispatcher');

@@ -110,6 +110,11 @@ before(async () => {
 });
 after(async () => { await t?.srv.stop(); });
 
+const VALID_BODY = {
+  'PATCH /api/v1/users/:id': { name: '越权测试' },
+  'POST /api/v1/users/:id/password': { password: 'Authz-Matrix-2026-long!' },
+};
+
 // A concrete request for a route, as harmless as the route allows: bodies are
 // empty or invalid where a valid one would change shared data.
 function sample(r, target = own) {
@@ -134,6 +139,8 @@ function sample(r, target = own) {
   if (p === '/api/v1/public/cases/:case_no') query = `?code=${own.query_code}`;
   let body;
   if (r.method !== 'GET' && r.method !== 'DELETE') body = p.endsWith('/:action') ? { text: 'authz matrix' } : {};
+  // On another unit's row a valid body, so that only the scope can refuse it.
+  if (target === foreign && VALID_BODY[`${r.method} ${p}`]) body = VALID_BODY[`${r.method} ${p}`];
   return { path: path + query, body };
 }
 
@@ -270,7 +277,7 @@ describe('scopes: a unit reaches only its own unit and the units below it', () =
       const res = await t.srv.api('POST', `/api/v1/cases/${own.id}/${a}`, {}, tokens.leader);
       assert.equal(res.status, 403, `leader ${a} → ${res.status}`);
     }
-    const c = await t.createCase({ citizen: { name: '赵先生', phone: newPhone() } });
+    const c = assertStatus(await t.srv.api('POST', '/api/v1/cases', { type: 'consult', content: '咨询', citizen: { name: '赵先生', phone: newPhone() } }, tokens.agent), 201, 'create');
     assert.equal((await t.srv.api('POST', `/api/v1/cases/${c.id}/note`, { text: 'x' }, tokens.leader)).status, 403);
   });
 });
