@@ -294,8 +294,10 @@ h_auth_login(struct req *r, struct resp *out, struct err *e)
         return rc;
     ok = password_verify(password, rc == 1 ? hash : dummy_hash()) && rc == 1;
     if (!ok) {
-        if (throttle_login_failed(db, username, client_ip(r), now, e) < 0)
-            return -1; /* hA: RULE login-throttle */
+        /* hA: RULE login-throttle (counted at the time of the answer) */
+        if (throttle_login_failed(db, username, client_ip(r), time_now(),
+                                  e) < 0)
+            return -1;
         log_info("msg=login_failed user_known=%d ip=%s", rc == 1,
                  r->client_ip);
         if (audit_write(db, NULL, r->client_ip, AUDIT_LOGIN_FAILED, "user", user_id, 0, json_pack("{s:b}", "user_known", rc == 1), now, e) < 0) /* audit */
@@ -476,8 +478,8 @@ h_auth_password(struct req *r, struct resp *out, struct err *e)
     if (rc < 0)
         return rc;
     if (rc == 0 || !password_verify(old, hash)) {
-        if (throttle_login_failed(db, r->user->username, client_ip(r), now,
-                                  e) < 0)
+        if (throttle_login_failed(db, r->user->username, client_ip(r),
+                                  time_now(), e) < 0)
             return -1;
         return err_set(e, ERR_VALIDATION, "old_password",
                        "old_password: does not match");
