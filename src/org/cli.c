@@ -75,6 +75,46 @@ find_user(struct db *db, const char *username, int64_t *id, struct err *e)
     return rc < 0 ? rc : 0;
 }
 
+/* On an empty database (`migrate` only), `--unit platform` creates the root
+ * unit the platform roles belong to. */
+static int
+create_root(struct db *db, int64_t *id, struct err *e)
+{
+    char path[32];
+    int64_t n;
+    int rc;
+
+    if (db_query_int(db, e, &n, "SELECT count(*) FROM units", "") < 0)
+        return -1;
+    if (n > 0)
+        return 0; /* a tree exists: "platform" is simply not in it */
+    rc = db_begin(db, e);
+    if (rc < 0)
+        return rc;
+    rc = db_query_int(db, e, id,
+                      "INSERT INTO units (code, name, kind, created_at) "
+                      "VALUES ('platform', '12345政务服务便民热线平台', "
+                      "'platform', ?) RETURNING id",
+                      "i", time_now());
+    if (rc == 1) {
+        snprintf(path, sizeof(path), "/%lld/", (long long)*id);
+        rc = db_exec(db, e, "UPDATE units SET path = ? WHERE id = ?", "ti",
+                     path, *id) < 0
+                 ? -1
+                 : 0;
+    } else if (rc == 0) {
+        rc = err_set(e, ERR_INTERNAL, NULL, "units: no id returned");
+    }
+    if (rc == 0)
+        rc = db_commit(db, e);
+    if (rc < 0) {
+        db_rollback(db);
+        return rc;
+    }
+    printf("created the platform unit (id %lld)\n", (long long)*id);
+    return 0;
+}
+
 static int
 user_add(const struct config *cfg, char **rest, int nrest, struct err *e)
 {
@@ -127,6 +167,11 @@ user_add(const struct config *cfg, char **rest, int nrest, struct err *e)
         return -1;
     rc = db_query_int(db, e, &unit_id, "SELECT id FROM units WHERE code = ?",
                       "t", unit);
+    if (rc == 0 && strcmp(unit, "platform") == 0) {
+        rc = create_root(db, &unit_id, e);
+        if (rc == 0)
+            rc = 1;
+    }
     if (rc == 0)
         rc = err_set(e, ERR_NOT_FOUND, "unit", "unit '%s': not found", unit);
     if (rc < 0)

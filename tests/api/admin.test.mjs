@@ -5,6 +5,9 @@ import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { setup, assertError, assertStatus, handlerOf } from './_helpers.mjs';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { BINARY, DEMO_PASSWORD } from '../lib/server.mjs';
 
 const NEW_PW = 'Winter-Heat-2026';
@@ -277,6 +280,26 @@ describe('admin: units, users, categories', () => {
     assert.equal(r.status, 1);
     r = run(['frobnicate']);
     assert.equal(r.status, 1);
+  });
+
+  it('hotline user add on a fresh database creates the platform unit for the first admin', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'hotline-cli-'));
+    const db = join(dir, 'fresh.db');
+    const env = { ...process.env, HOTLINE_LOG_LEVEL: 'warn', ASAN_OPTIONS: 'detect_leaks=1' };
+    try {
+      assert.equal(spawnSync(BINARY, ['migrate', '--db', db], { env }).status, 0);
+      const r = spawnSync(BINARY, ['user', 'add', '--username', 'root', '--name', '管理员', '--role', 'admin', '--unit', 'platform', '--password-stdin', '--db', db], { input: NEW_PW + '\n', encoding: 'utf8', env });
+      assert.equal(r.status, 0, r.stderr);
+      assert.match(r.stdout, /created the platform unit/);
+      const again = spawnSync(BINARY, ['user', 'add', '--username', 'root2', '--name', 'n', '--role', 'admin', '--unit', 'platform', '--password-stdin', '--db', db], { input: NEW_PW + '\n', encoding: 'utf8', env });
+      assert.equal(again.status, 0, again.stderr);
+      assert.doesNotMatch(again.stdout, /created the platform unit/, 'only once');
+      const dup = spawnSync(BINARY, ['user', 'add', '--username', 'ROOT', '--name', 'n', '--role', 'admin', '--unit', 'platform', '--password-stdin', '--db', db], { input: NEW_PW + '\n', encoding: 'utf8', env });
+      assert.equal(dup.status, 1);
+      assert.match(dup.stderr, /taken/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('the seeded demo password still logs in (it meets the rules)', async () => {
