@@ -174,3 +174,24 @@ test('the audit screen lists the logins', async () => {
   assert.deepEqual(page.problems, []);
   await logout(page);
 });
+
+test('the admin adds a sub-category with a default unit', async () => {
+  await login(page, srv.url, 'admin');
+  await page.locator('[data-admin-nav="admin-categories"]').click();
+  await page.getByTestId('cat-table').locator('.el-table__row').first().waitFor();
+  await shot(page, '38-admin-categories');
+  const cats = (await srv.api('GET', '/api/v1/categories', undefined, adminTok)).body.items;
+  const root = cats.find((c) => !c.parent_id);
+  await page.locator('.el-table__row', { has: page.locator(`[data-cat-code="${root.code}"]`) }).getByRole('button', { name: '新建子分类' }).click();
+  await input(page, 'cat-name').fill('测试子分类');
+  await input(page, 'cat-code').fill(`${root.code}99`);
+  await pickTree('cat-unit', NEW_UNIT.name);
+  await page.locator('.cat-dialog').getByTestId('cat-save').click();
+  await page.locator('.cat-dialog').waitFor({ state: 'hidden' });
+  const c = (await srv.api('GET', '/api/v1/categories', undefined, adminTok)).body.items.find((x) => x.code === `${root.code}99`);
+  assert.ok(c, 'the category exists');
+  assert.equal(c.parent_id, root.id);
+  assert.equal(c.default_unit_id, (await units()).find((u) => u.code === NEW_UNIT.code).id);
+  assert.deepEqual(page.problems, []);
+  await logout(page);
+});

@@ -98,3 +98,23 @@ test('a time-limit rule is edited and saved; a duplicate rule is refused at its 
   await logout(page);
   assert.deepEqual(page.problems, []);
 });
+
+test('the admin edits a citizen message template; a bad parameter is refused at its field', async () => {
+  await login(page, srv.url, 'admin');
+  await page.locator('[data-admin-nav="admin-templates"]').click();
+  const card = page.locator('.tpl-card[data-template="receipt"]');
+  await card.waitFor();
+  await shot(page, '44-admin-templates');
+  const body = input(page, 'tpl-receipt-body');
+  await body.fill('您的诉求已受理，工单号{case_no}，查询码{nope}。');
+  await page.getByTestId('tpl-receipt-save').click();
+  await card.locator('.el-form-item.is-error').waitFor();
+  await body.fill('【锦州12345】您的诉求已受理，工单号{case_no}，查询码{query_code}。');
+  await page.getByTestId('tpl-receipt-save').click();
+  await card.locator('.el-tag', { hasText: '已修改' }).waitFor();
+  const t = (await srv.api('GET', '/api/v1/notify/templates', undefined, tok)).body.items.find((x) => x.key === 'receipt');
+  assert.equal(t.customized, true);
+  assert.match(t.body, /^【锦州12345】/);
+  assert.deepEqual(page.problems, []);
+  await logout(page);
+});
