@@ -82,7 +82,7 @@ add_gauges(struct buf *b, struct err *e)
         db_reset(st);
     }
     if (db_query_int(db, e, &n,
-                     "SELECT COUNT(*) FROM outbox WHERE sent_at IS NULL", "") == 1)
+                     "SELECT COUNT(*) FROM outbox WHERE state = 'pending'", "") == 1)
         buf_addf(b,
                  "# HELP hotline_outbox_pending Notifications not yet sent.\n"
                  "# TYPE hotline_outbox_pending gauge\n"
