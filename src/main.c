@@ -8,8 +8,8 @@
 #include "deadline/rules.h" /* time limits */
 #include "http/http.h"
 #include "notify/serve.h"
-#include "org/admin.h"    /* hA: hotline user */
-#include "org/throttle.h" /* hA: security settings */
+#include "org/admin.h"    /* hotline user */
+#include "org/throttle.h" /* security settings */
 #include "org/audit.h"
 #include "seed/seed.h"
 #include "util/timeutil.h"
@@ -67,7 +67,7 @@ cmd_serve(const struct config *cfg, char **rest, int nrest, struct err *e)
     if (!db)
         return -1;
     db_close(db);
-    if (security_configure(cfg, e) < 0) /* hA: sessions, throttling */
+    if (security_configure(cfg, e) < 0) /* sessions, throttling */
         return -1;
     db_pool_init(cfg->db);
     if (db_writer_start(cfg->db, e) < 0)

@@ -12,7 +12,7 @@
 #include "cases/rules.h"
 #include "cases/store.h"
 #include "cases/view.h"
-#include "org/throttle.h" /* public rate limits (hA) */
+#include "org/throttle.h" /* public rate limits */
 #include "util/jsonv.h"
 #include "util/timeutil.h"
 #include "util/utf8.h"

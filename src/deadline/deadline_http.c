@@ -4,7 +4,7 @@
 #include "common.h"
 
 #include "db/db.h"
-#include "org/audit.h" /* hC: settings changes are audited */
+#include "org/audit.h" /* settings changes are audited */
 #include "deadline/deadline_http.h"
 #include "deadline/ics.h"
 #include "deadline/rules.h"

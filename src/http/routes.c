@@ -16,7 +16,6 @@
 
 #define KB 1024
 #define ALL ROLE_BITS_ALL
-#define PLATFORM_READERS ROLE_BITS_PLATFORM
 /* Who takes cases in: agents on the phone, dispatchers for other channels. */
 #define INTAKE (ROLE_BIT_AGENT | ROLE_BIT_DISPATCHER)
 /* Who looks up a caller's history and duplicate hints. */

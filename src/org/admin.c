@@ -5,7 +5,7 @@
 #include <stdio.h>
 
 #include "org/admin.h"
-#include "org/audit.h" /* hC: audit entries for every change */
+#include "org/audit.h" /* audit entries for every change */
 #include "org/auth.h"
 #include "org/org.h"
 #include "org/password.h"

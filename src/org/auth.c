@@ -8,9 +8,9 @@
 #include "db/db.h"
 #include "org/audit.h"
 #include "org/auth.h"
-#include "org/admin.h"    /* hA: password store */
-#include "org/password.h" /* hA: password rules */
-#include "org/throttle.h" /* hA: session settings, login throttling */
+#include "org/admin.h"    /* password store */
+#include "org/password.h" /* password rules */
+#include "org/throttle.h" /* session settings, login throttling */
 #include "util/jsonv.h"
 #include "util/timeutil.h"
 
@@ -261,7 +261,7 @@ h_auth_login(struct req *r, struct resp *out, struct err *e)
     db = db_thread(e);
     if (!db)
         return -1;
-    /* RULE login-throttle (hA, org/throttle.h): a locked account or
+    /* RULE login-throttle (org/throttle.h): a locked account or
      * address gets 429 before any password is checked. */
     {
         int64_t retry;
@@ -294,7 +294,7 @@ h_auth_login(struct req *r, struct resp *out, struct err *e)
         return rc;
     ok = password_verify(password, rc == 1 ? hash : dummy_hash()) && rc == 1;
     if (!ok) {
-        /* hA: RULE login-throttle (counted at the time of the answer) */
+        /* RULE login-throttle (counted at the time of the answer) */
         if (throttle_login_failed(db, username, client_ip(r), time_now(),
                                   e) < 0)
             return -1;
@@ -311,7 +311,7 @@ h_auth_login(struct req *r, struct resp *out, struct err *e)
                       : err_set(e, ERR_UNAUTHORIZED, NULL,
                                 "login: invalid username or password");
     if (throttle_login_succeeded(db, username, e) < 0)
-        return -1; /* hA: success clears the account's counter */
+        return -1; /* success clears the account's counter */
 
     random_hex(token, TOKEN_BYTES);
     random_hex(csrf, TOKEN_BYTES);
@@ -388,7 +388,7 @@ h_auth_logout(struct req *r, struct resp *out, struct err *e)
     return 0;
 }
 
-/* ---- hA: log out everywhere, change one's own password ------------------ */
+/* ---- log out everywhere, change one's own password ------------------ */
 
 static int
 logout_all_job(struct db *db, void *ctx, struct err *e)

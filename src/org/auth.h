@@ -35,7 +35,7 @@ int user_load(struct db *db, int64_t id, struct user *u, struct err *e);
 int h_auth_login(struct req *r, struct resp *out, struct err *e);
 int h_auth_me(struct req *r, struct resp *out, struct err *e);
 int h_auth_logout(struct req *r, struct resp *out, struct err *e);
-/* hA: POST /auth/logout-all (every session of the caller) and
+/* POST /auth/logout-all (every session of the caller) and
  * POST /auth/password {old_password, new_password} (other sessions end). */
 int h_auth_logout_all(struct req *r, struct resp *out, struct err *e);
 int h_auth_password(struct req *r, struct resp *out, struct err *e);

@@ -3,7 +3,7 @@
 
 #include <stdio.h>
 
-#include "org/admin.h" /* hA: hotlines and contact on the unit list */
+#include "org/admin.h" /* hotlines and contact on the unit list */
 #include "org/org.h"
 #include "org/user.h"
 
@@ -128,7 +128,7 @@ h_categories_list(struct req *r, struct resp *out, struct err *e)
     json_t *items;
     int rc;
 
-    /* hA: ?all=1 lists inactive categories too, for administrators */
+    /* ?all=1 lists inactive categories too, for administrators */
     const char *all = req_query(r, "all");
     int64_t with_inactive = all && strcmp(all, "1") == 0 && r->user &&
                             r->user->role == ROLE_ADMIN;
