@@ -476,15 +476,8 @@ notify_after_action(struct act *a, enum case_action ca)
                 json_object_set_new(p, "title", json_string(db_col_text(st, 2)));
             }
             db_reset(st);
-            if (sd)
-                time_iso(sd, sd_iso);
-            if (dd)
-                time_iso(dd, dd_iso);
-            sd_iso[16] = dd_iso[16] = '\0';
-            if (sd)
-                sd_iso[10] = ' ';
-            if (dd)
-                dd_iso[10] = ' ';
+            time_deadline_text(sd, 1, sd_iso);
+            time_deadline_text(dd, 1, dd_iso);
             json_object_set_new(p, "sign_deadline", json_string(sd_iso));
             json_object_set_new(p, "deadline", json_string(dd_iso));
             if (rc >= 0)
@@ -510,8 +503,7 @@ notify_after_action(struct act *a, enum case_action ca)
                          "SELECT COALESCE(due_at, 0) FROM cases WHERE id = ?",
                          "i", a->c->id) < 0)
             return -1;
-        time_iso(due, due_iso);
-        due_iso[10] = '\0';
+        time_deadline_text(due, 0, due_iso);
         return queue_sms(a, "reopened",
                          json_pack("{s:s, s:s}", "case_no", a->c->case_no,
                                    "deadline", due_iso));
@@ -931,7 +923,7 @@ act_decide_extension(struct act *a)
      * extension_approved, notify/template.c). */
     snprintf(sms, sizeof(sms), "%.*s",
              (int)utf8_prefix(reason, strlen(reason), SMS_REASON_CHARS), reason);
-    due_iso[10] = '\0';
+    time_deadline_text(new_due, 0, due_iso);
     return queue_sms(a, "extension_approved",
                      json_pack("{s:s, s:s, s:s}", "case_no", a->c->case_no,
                                "deadline", due_iso, "reason", sms));

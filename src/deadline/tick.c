@@ -245,9 +245,7 @@ alert_params(const struct row *w, const char *kind, int64_t deadline)
 {
     char iso[32];
 
-    time_iso(deadline, iso);
-    iso[16] = '\0'; /* "2026-11-29T10:15" */
-    iso[10] = ' ';
+    time_deadline_text(deadline, 1, iso); /* "2026-12-09 24:00" */
     return json_pack("{s:s, s:s, s:s, s:s}", "case_no", w->case_no, "title",
                      w->title, "deadline_kind", kind, "deadline", iso);
 }

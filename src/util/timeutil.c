@@ -294,3 +294,25 @@ time_parse(const char *s, int64_t *out)
     *out = t;
     return 0;
 }
+
+void
+time_deadline_text(int64_t t, int with_time, char out[32])
+{
+    struct civil c;
+    int midnight;
+
+    if (t == 0) {
+        out[0] = '\0';
+        return;
+    }
+    midnight = time_city_midnight(t) == t;
+    /* 24:00 belongs to the day before the midnight it equals */
+    time_city(midnight ? t - 1 : t, &c);
+    if (!with_time)
+        snprintf(out, 32, "%04d-%02d-%02d", c.year, c.month, c.day);
+    else if (midnight)
+        snprintf(out, 32, "%04d-%02d-%02d 24:00", c.year, c.month, c.day);
+    else
+        snprintf(out, 32, "%04d-%02d-%02d %02d:%02d", c.year, c.month, c.day,
+                 c.hour, c.min);
+}

@@ -37,6 +37,11 @@ int64_t time_city_midnight(int64_t t);
 int time_city_ymd(int64_t t);
 /* Writes "2026-11-29T10:15:00+08:00" (26 bytes incl. NUL). */
 void time_iso(int64_t t, char out[32]);
+/* A deadline as people read it, in city time. Deadlines end at 24:00 of a
+ * day, which is 00:00 of the next: "2026-12-09 24:00", not "2026-12-10
+ * 00:00". With with_time = 0 only the date of the last day that counts
+ * ("2026-12-09"). Other times print as "2026-12-09 15:30". 0 gives "". */
+void time_deadline_text(int64_t t, int with_time, char out[32]);
 /* Parses ISO 8601 with offset (or Z), a date "YYYY-MM-DD" (city midnight),
  * or decimal epoch seconds. 0 on success, -1 if malformed. */
 int time_parse(const char *s, int64_t *out);

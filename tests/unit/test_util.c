@@ -414,6 +414,33 @@ test_log_level(void **state)
     assert_string_equal(log_request_id(), "-");
 }
 
+/* Deadlines end at 24:00 city time: shown as that day, never the next. */
+static void
+test_deadline_text(void **state)
+{
+    /* 2026-12-10T00:00:00+08:00 = 24:00 on the 9th */
+    int64_t midnight = time_days_from_civil(2026, 12, 10) * 86400 - CITY_UTC_OFFSET;
+    char out[32];
+
+    (void)state;
+    time_deadline_text(midnight, 1, out);
+    assert_string_equal(out, "2026-12-09 24:00");
+    time_deadline_text(midnight, 0, out);
+    assert_string_equal(out, "2026-12-09");
+    time_deadline_text(midnight + 1, 1, out);
+    assert_string_equal(out, "2026-12-10 00:00");
+    time_deadline_text(midnight + 15 * 3600 + 30 * 60, 1, out);
+    assert_string_equal(out, "2026-12-10 15:30");
+    time_deadline_text(midnight + 15 * 3600, 0, out);
+    assert_string_equal(out, "2026-12-10");
+    /* New Year: 24:00 on 31 December */
+    time_deadline_text(time_days_from_civil(2027, 1, 1) * 86400 - CITY_UTC_OFFSET,
+                       1, out);
+    assert_string_equal(out, "2026-12-31 24:00");
+    time_deadline_text(0, 1, out);
+    assert_string_equal(out, "");
+}
+
 int
 main(void)
 {
@@ -428,6 +455,7 @@ main(void)
         cmocka_unit_test(test_parse_int64),
         cmocka_unit_test(test_mask_phone),
         cmocka_unit_test(test_log_level),
+        cmocka_unit_test(test_deadline_text),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

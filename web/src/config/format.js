@@ -5,6 +5,18 @@ export function fmtTime(s) {
   return m ? `${m[1]} ${m[2]}` : String(s);
 }
 
+// Deadlines end at 24:00 of a day, which the API writes as 00:00 of the next
+// (…T00:00:00+08:00). People read "12-09 24:00" as the 9th's end; "12-10 00:00"
+// reads as a day later than it is. Only an exact midnight is shifted.
+export function fmtDeadline(s) {
+  if (!s) return '';
+  const m = /^(\d{4})-(\d{2})-(\d{2})T00:00:00(?:\+08:00)?$/.exec(String(s));
+  if (!m) return fmtTime(s);
+  const d = new Date(Date.UTC(+m[1], +m[2] - 1, +m[3]) - 86400000);
+  const pad = (n) => String(n).padStart(2, '0');
+  return `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())} 24:00`;
+}
+
 export function fmtDate(s) {
   const m = /^(\d{4}-\d{2}-\d{2})/.exec(String(s || ''));
   return m ? m[1] : '';
@@ -56,4 +68,22 @@ export function download(filename, text, mime = 'text/csv;charset=utf-8') {
   a.click();
   a.remove();
   setTimeout(() => URL.revokeObjectURL(url), 1000);
+}
+
+// A search snippet from the server, where hits are wrapped in <mark>…</mark>, as text parts
+// [{text, hit}] so a template can render it without v-html (any other markup is dropped).
+export function snippetParts(s) {
+  const out = [];
+  const re = /<mark>([\s\S]*?)<\/mark>/g;
+  const plain = (x) => x.replace(/<[^>]*>/g, '').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&amp;/g, '&');
+  let last = 0;
+  let m;
+  const str = String(s || '');
+  while ((m = re.exec(str))) {
+    if (m.index > last) out.push({ text: plain(str.slice(last, m.index)), hit: false });
+    out.push({ text: plain(m[1]), hit: true });
+    last = re.lastIndex;
+  }
+  if (last < str.length) out.push({ text: plain(str.slice(last)), hit: false });
+  return out;
 }
