@@ -54,7 +54,7 @@ async function pickTree(testid, text) {
 test('the admin lands on 系统管理 and creates a unit under a district', async () => {
   await login(page, srv.url, 'admin');
   assert.equal(new URL(page.url()).pathname, '/admin/units');
-  assert.deepEqual(await navNames(page), ['admin', 'search', 'audit']);
+  assert.deepEqual(await navNames(page), ['admin', 'search', 'kb', 'audit']);
   await page.locator(`[data-testid="unit-tree"] [data-unit-code="${district.code}"]`).waitFor();
   await shot(page, '30-admin-units');
 
@@ -141,7 +141,7 @@ test('every user changes their own password from the header menu', async () => {
 
 test('a unit admin sees and manages only the users of their unit', async () => {
   await login(page, srv.url, `${district.code}.admin`);
-  assert.deepEqual(await navNames(page), ['unit', 'admin', 'search']);
+  assert.deepEqual(await navNames(page), ['unit', 'admin', 'search', 'kb']);
   await page.locator('[data-nav="admin"]').click();
   await page.getByTestId('users-table').waitFor();
   await input(page, 'users-q').fill('e2e');

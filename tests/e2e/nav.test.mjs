@@ -28,13 +28,13 @@ const navNames = () => page.locator('[data-testid="main-nav"] [data-nav]').evalu
 
 const EXPECT = [
   // [user, nav entries in order, landing path, a screen it may not open]
-  ['agent', ['agent', 'search'], '/agent', '/dispatch'],
-  ['dispatcher', ['dispatch', 'agent', 'search'], '/dispatch', '/unit'],
+  ['agent', ['agent', 'search', 'kb'], '/agent', '/dispatch'],
+  ['dispatcher', ['dispatch', 'agent', 'search', 'kb'], '/dispatch', '/unit'],
   ['supervisor', ['search', 'audit'], '/cases', '/agent'],
   ['leader', ['search'], '/cases', '/audit'],
-  ['admin', ['admin', 'search', 'audit'], '/admin/units', '/unit'],
-  [() => `${unitCode}.handler`, ['unit', 'search'], '/unit', '/agent'],
-  [() => `${unitCode}.admin`, ['unit', 'admin', 'search'], '/unit', '/admin/calendar'],
+  ['admin', ['admin', 'search', 'kb', 'audit'], '/admin/units', '/unit'],
+  [() => `${unitCode}.handler`, ['unit', 'search', 'kb'], '/unit', '/agent'],
+  [() => `${unitCode}.admin`, ['unit', 'admin', 'search', 'kb'], '/unit', '/admin/calendar'],
 ];
 
 test('without a session, staff screens lead to the login', async () => {

@@ -15,6 +15,7 @@ const routes = [
     children: [
       { path: '', name: 'portal', component: () => import('./views/portal/PortalSubmit.vue'), meta: { public: true, title: 'portal.submitTitle' } },
       { path: 'track', name: 'portal-track', component: () => import('./views/portal/PortalTrack.vue'), meta: { public: true, title: 'portal.trackTitle' } },
+      { path: 'faq', name: 'portal-faq', component: () => import('./views/portal/PortalFaq.vue'), meta: { public: true, title: 'faq.title' } },
     ],
   },
   {
@@ -40,6 +41,7 @@ const routes = [
           { path: 'templates', name: 'admin-templates', component: () => import('./views/admin/TemplateAdmin.vue'), meta: { nav: 'admin-templates', title: 'nav.adminTemplates' } },
         ],
       },
+      { path: 'kb', name: 'kb', component: () => import('./views/kb/KbList.vue'), meta: { nav: 'kb', title: 'nav.kb' } },
       { path: 'audit', name: 'audit', component: () => import('./views/AuditLog.vue'), meta: { nav: 'audit', title: 'nav.audit' } },
       { path: 'cases/:id', name: 'case', component: () => import('./views/CaseView.vue'), meta: { title: 'detail.title' }, props: true },
       { path: ':rest(.*)*', name: 'notfound', component: () => import('./views/NotFound.vue'), meta: { title: 'common.notFound' } },

@@ -17,6 +17,7 @@ export const NAV = [
     ],
   },
   { name: 'search', path: '/cases', label: 'nav.search', roles: ['agent', 'dispatcher', 'handler', 'unit_admin', 'supervisor', 'leader', 'admin'] },
+  { name: 'kb', path: '/kb', label: 'nav.kb', roles: ['agent', 'dispatcher', 'handler', 'unit_admin', 'admin'] },
   { name: 'audit', path: '/audit', label: 'nav.audit', roles: ['supervisor', 'admin'] },
 ];
 

@@ -16,7 +16,7 @@ export default {
     pleaseSelect: 'Select', pleaseInput: 'Enter', copy: 'Copy', copied: 'Copied',
     notFound: 'Page not found', goHome: 'Home', forbidden: 'You may not open this page', days: '{n} working days',
   },
-  nav: { agent: 'Intake', dispatch: 'Dispatch', unit: 'Handling', search: 'Search', admin: 'Administration', adminUnits: 'Units', adminUsers: 'Users', adminCategories: 'Categories', adminCalendar: 'Calendar', adminTimeLimits: 'Time limits', adminTemplates: 'Message templates', audit: 'Audit log', portal: 'Citizen portal' },
+  nav: { agent: 'Intake', dispatch: 'Dispatch', unit: 'Handling', search: 'Search', admin: 'Administration', adminUnits: 'Units', adminUsers: 'Users', adminCategories: 'Categories', adminCalendar: 'Calendar', adminTimeLimits: 'Time limits', adminTemplates: 'Message templates', audit: 'Audit log', kb: 'Knowledge base', portal: 'Citizen portal' },
   header: { logout: 'Log out', language: 'Language', loggedOutOk: 'Logged out' },
   lang: { 'zh-CN': '简体中文', en: 'English' },
   login: {
@@ -87,7 +87,7 @@ export default {
     namePh: 'e.g. Mr Zhang', phonePh: 'Mobile or landline', titlePh: 'Defaults to the first 30 characters of the content', continueNew: 'Next case (Alt+N)',
     viewCase: 'Open case',
     key: {
-      submit: 'Register', answer: 'Answer directly', new: 'New', phone: 'Go to phone', content: 'Go to content', help: 'Tab moves between fields; arrow keys inside option groups',
+      submit: 'Register', answer: 'Answer directly', new: 'New', phone: 'Go to phone', content: 'Go to content', kb: 'Knowledge base', help: 'Tab moves between fields; arrow keys inside option groups',
     },
   },
   dispatch: {
@@ -189,6 +189,31 @@ export default {
     new_case: 'New case alert', yellow: 'Due-soon alert', red: 'Overdue alert', urged: 'Urge alert', escalated: 'Escalation alert',
   },
   remain: { sign: 'sign', days: '{n} wd left', hours: '{n} h left', minutes: '{n} min left', overDays: '{n} wd overdue', overHours: '{n} h overdue', over: 'Overdue', today: 'Due today' },
+  // knowledge base (issue 6)
+  kbStatus: { draft: 'Draft', pending: 'Pending review', published: 'Published', expired: 'Expired' },
+  kbAction: { edit: 'Edit', submit: 'Submit for review', approve: 'Approve', reject: 'Return', expire: 'Expire', history: 'History', delete: 'Delete' },
+  kb: {
+    suggestTitle: 'Knowledge base', suggestHint: 'Matching articles appear as you type the content', suggestNone: 'No matching article',
+    unavailable: 'The knowledge base is not available', useAnswer: 'Answer with this', editAnswer: 'Edit and answer',
+    citing: 'Citing: {title}', uncite: 'Do not cite',
+    hintPlatform: 'Review what the units submit; publish or expire articles', hintUnit: "Write and update your unit's articles; the platform reviews them before they are published",
+    qPh: 'Words in title, questions, answer', new: 'New article', newTitle: 'New article', editTitle: 'Edit article',
+    public: 'Public', internal: 'Internal', questionsPh: 'One phrasing per line', answerPh: 'The answer, one paragraph per line',
+    tagsPh: 'Separated by commas', saveDraft: 'Save draft', saveSubmit: 'Save and submit', returnedWith: 'Returned by the reviewer',
+    rejectTitle: 'Return the article', expireConfirm: 'Expire "{title}"? It will no longer be offered to agents or citizens.',
+    history: 'Published versions', historyNone: 'Never published', versionN: 'Version {n}', author: 'written by', approver: 'approved by',
+    show: 'Show', hide: 'Hide',
+    done: { submit: 'Submitted for review', approve: 'Published', reject: 'Returned', expire: 'Expired' },
+    field: {
+      title: 'Title', questions: 'Questions', answer: 'Answer', category: 'Category', tags: 'Tags', legal_basis: 'Legal basis',
+      effective_at: 'Effective from', expires_at: 'Expires', review_by: 'Review by', public: 'Visibility', unit: 'Unit',
+      uses: 'Uses', updated_at: 'Updated', note: 'Note',
+    },
+  },
+  faq: {
+    tab: 'FAQ', title: 'Frequently asked questions', qPh: 'Type a few words, e.g. residence permit, heating', hint: "Type your question to find the government's answers",
+    none: 'No answer found; you can submit your request', notFoundAsk: 'No answer?',
+  },
   errors: {
     network: 'Network error, please retry', unknown: 'Failed: {msg}', unauthorized: 'Session expired, please sign in again',
     forbidden: 'You may not do this', invalid_transition: 'The case has changed; this action is no longer possible. Refresh.', conflict: 'Conflict: {msg}',

@@ -17,7 +17,7 @@ export default {
     pleaseSelect: '请选择', pleaseInput: '请输入', copy: '复制', copied: '已复制',
     notFound: '页面不存在', goHome: '返回首页', forbidden: '无权访问此页面', days: '{n} 个工作日',
   },
-  nav: { agent: '话务受理', dispatch: '派单', unit: '承办', search: '查询', admin: '系统管理', adminUnits: '单位管理', adminUsers: '用户管理', adminCategories: '分类管理', adminCalendar: '工作日历', adminTimeLimits: '办理时限', adminTemplates: '消息模板', audit: '审计日志', portal: '市民门户' },
+  nav: { agent: '话务受理', dispatch: '派单', unit: '承办', search: '查询', admin: '系统管理', adminUnits: '单位管理', adminUsers: '用户管理', adminCategories: '分类管理', adminCalendar: '工作日历', adminTimeLimits: '办理时限', adminTemplates: '消息模板', audit: '审计日志', kb: '知识库', portal: '市民门户' },
   header: { logout: '退出登录', language: '语言', loggedOutOk: '已退出' },
   lang: { 'zh-CN': '简体中文', en: 'English' },
   login: {
@@ -88,7 +88,7 @@ export default {
     namePh: '如 张先生', phonePh: '手机或座机号码', titlePh: '不填则取诉求内容前30字', continueNew: '继续登记（Alt+N）',
     viewCase: '查看工单',
     key: {
-      submit: '登记', answer: '直接答复', new: '新建', phone: '跳到电话', content: '跳到内容', help: '焦点在表单内时 Tab 逐项切换，单选组用方向键',
+      submit: '登记', answer: '直接答复', new: '新建', phone: '跳到电话', content: '跳到内容', kb: '知识库推荐', help: '焦点在表单内时 Tab 逐项切换，单选组用方向键',
     },
   },
   dispatch: {
@@ -190,6 +190,31 @@ export default {
     new_case: '新工单提醒', yellow: '临期提醒', red: '超期提醒', urged: '催办提醒', escalated: '督办升级提醒',
   },
   remain: { sign: '签收', days: '剩 {n} 个工作日', hours: '剩 {n} 小时', minutes: '剩 {n} 分钟', overDays: '超期 {n} 个工作日', overHours: '超期 {n} 小时', over: '已超期', today: '今日到期' },
+  // knowledge base (issue 6)
+  kbStatus: { draft: '草稿', pending: '待审核', published: '已发布', expired: '已过期' },
+  kbAction: { edit: '编辑', submit: '提交审核', approve: '审核通过', reject: '退回', expire: '设为过期', history: '历史版本', delete: '删除' },
+  kb: {
+    suggestTitle: '知识库推荐', suggestHint: '输入诉求内容后自动匹配知识库文章', suggestNone: '没有匹配的文章',
+    unavailable: '知识库暂不可用', useAnswer: '用此答复', editAnswer: '修改后答复',
+    citing: '引用知识库：{title}', uncite: '取消引用',
+    hintPlatform: '审核各单位提交的文章，发布或设为过期', hintUnit: '编写和更新本单位的知识库文章，提交平台审核后发布',
+    qPh: '标题、问题、答复关键词', new: '新建文章', newTitle: '新建知识库文章', editTitle: '编辑知识库文章',
+    public: '公开', internal: '内部', questionsPh: '每行一种问法，如：居住证到期了怎么续签', answerPh: '答复内容，每段一行',
+    tagsPh: '用逗号分隔', saveDraft: '保存草稿', saveSubmit: '保存并提交审核', returnedWith: '审核退回意见',
+    rejectTitle: '退回文章', expireConfirm: '确定将《{title}》设为过期？过期后不再向话务员和市民提供。',
+    history: '发布历史', historyNone: '尚未发布过', versionN: '第 {n} 版', author: '编写', approver: '审核',
+    show: '查看', hide: '收起',
+    done: { submit: '已提交审核', approve: '已发布', reject: '已退回', expire: '已设为过期' },
+    field: {
+      title: '标题', questions: '问法', answer: '答复', category: '类别', tags: '标签', legal_basis: '政策依据',
+      effective_at: '生效日期', expires_at: '失效日期', review_by: '复核日期', public: '公开范围', unit: '所属单位',
+      uses: '引用', updated_at: '更新时间', note: '退回意见',
+    },
+  },
+  faq: {
+    tab: '常见问题', title: '常见问题', qPh: '输入关键词，如 居住证、供暖、公积金', hint: '输入您的问题，查找政府部门的答复',
+    none: '没有找到相关答复，您可以直接反映诉求', notFoundAsk: '没有找到答案？',
+  },
   errors: {
     network: '网络连接失败，请检查网络后重试', unknown: '操作失败：{msg}', unauthorized: '登录已失效，请重新登录',
     forbidden: '无权执行此操作', invalid_transition: '工单状态已变化，此操作不可执行，请刷新', conflict: '操作冲突：{msg}',
