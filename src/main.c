@@ -12,6 +12,8 @@
 #include "org/throttle.h" /* security settings */
 #include "org/audit.h"
 #include "seed/seed.h"
+#include "text/search.h"     /* search: backfill */
+#include "text/search_cmd.h" /* hotline reindex */
 #include "util/timeutil.h"
 
 #define DEMO_CASES 3000
@@ -29,6 +31,7 @@ usage(FILE *out)
           "  seed --demo [--cases N]\n"
           "                     --org plus N realistic demo cases (default 3000)\n"
           "  audit verify       check the audit log's hash chain (exit 1 if broken)\n"
+          "  reindex            rebuild the cases' full-text search index\n"
           "  user add --username U --name N --role R --unit CODE [--password-stdin]\n"
           "  user passwd U | user disable U\n"
           "                     manage staff accounts (passwords from stdin)\n"
@@ -47,7 +50,9 @@ open_store(const struct config *cfg, struct err *e)
 
     if (db_open(cfg->db, &db, e) < 0)
         return NULL;
-    if (db_migrate(db, e) < 0 || db_optimize(db, e) < 0) {
+    /* search: cases not yet in the full-text index are indexed first */
+    if (db_migrate(db, e) < 0 || search_backfill_cases(db, 1000, e) < 0 ||
+        db_optimize(db, e) < 0) {
         db_close(db);
         return NULL;
     }
@@ -190,6 +195,8 @@ main(int argc, char **argv)
         rc = cmd_user(&cfg, rest, nrest, &e);
     else if (strcmp(cmd, "audit") == 0) /* audit log (org/audit.c) */
         rc = cmd_audit(cfg.db, rest, nrest, &e);
+    else if (strcmp(cmd, "reindex") == 0) /* search (text/search_cmd.c) */
+        rc = cmd_reindex(cfg.db, rest, nrest, &e);
     else
         rc = err_set(&e, ERR_VALIDATION, NULL, "unknown command '%s' (try hotline help)",
                      cmd);

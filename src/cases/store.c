@@ -16,9 +16,11 @@
 #include "cases/store.h"
 #include "deadline/rules.h" /* time limits */
 #include "deadline/tick.h"  /* notifications: the tick looks again */
+#include "kb/kb.h"            /* knowledge base: answer-from-article */
 #include "notify/notify.h"  /* notifications */
 #include "org/audit.h"
 #include "org/org.h"
+#include "text/search.h" /* search: index the new case */
 #include "util/jsonv.h"
 #include "util/timeutil.h"
 #include "util/utf8.h"
@@ -264,6 +266,15 @@ case_create(struct db *db, const struct user *u, const struct case_new *in,
         in->external_id, u ? u->id : 0, now, now);
     if (rc <= 0)
         goto fail;
+    /* search: the case's words are indexed in its own transaction (in the
+     * writer's batch: no extra commit), so a case is found as soon as it
+     * exists (text/search.h). */
+    {
+        const char *words[2] = {title, in->content};
+
+        if (search_index_fields(db, SEARCH_CASES, id, words, 2, e) < 0)
+            goto fail;
+    }
     if (add_event(db, id, u, u ? "staff" : "citizen", "create", NULL, status,
                   json_pack("{s:s}", "channel", in->channel), 1, now, e) < 0)
         goto fail;
@@ -555,6 +566,10 @@ act_answer(struct act *a)
         return -1;
     if (kb)
         json_object_set_new(a->payload, "kb_article_id", json_integer(kb));
+    /* knowledge base: RULE kb-cite — the cited article must be on offer;
+     * its use is counted in this action's transaction (kb/kb.h). */
+    if (kb && kb_article_cite(a->db, kb, a->now, a->e) < 0)
+        return -1;
     return db_exec(a->db, a->e,
                    "UPDATE cases SET reply = ?, replied_at = ?, closed_at = ? "
                    "WHERE id = ?",

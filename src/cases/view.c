@@ -9,6 +9,7 @@
 #include "cases/rules.h"
 #include "cases/store.h"
 #include "cases/view.h"
+#include "text/search.h" /* search: q */
 #include "org/audit.h"
 #include "org/org.h"
 #include "util/buf.h"
@@ -209,21 +210,6 @@ list_item(struct db_stmt *st, const struct user *u, int detail, int64_t now)
 
 /* ---- list --------------------------------------------------------------- */
 
-static void
-escape_like(const char *in, char *out, size_t n)
-{
-    size_t k = 0;
-
-    out[k++] = '%';
-    for (; *in && k + 3 < n; in++) {
-        if (*in == '%' || *in == '_' || *in == '\\')
-            out[k++] = '\\';
-        out[k++] = *in;
-    }
-    out[k++] = '%';
-    out[k] = '\0';
-}
-
 /* WHERE clause of a filter, shared by the page and the count. */
 static int
 build_where(struct db *db, const struct user *u, const struct case_filter *f,
@@ -302,10 +288,20 @@ build_where(struct db *db, const struct user *u, const struct case_filter *f,
         bind_i(b, now);
     }
     if (f->q) {
-        escape_like(f->q, like_q, like_q_len);
-        buf_adds(sql, " AND (c.title LIKE ? ESCAPE '\\' OR "
-                      "c.content LIKE ? ESCAPE '\\')");
-        bind_t(b, like_q);
+        /* search: q is matched through the full-text index (text/search.h);
+         * like_q holds the FTS5 expression. */
+        struct buf m;
+        int rc;
+
+        buf_init(&m, like_q_len - 1);
+        rc = search_match_expr(f->q, SEARCH_ALL, &m, e);
+        if (rc == 0)
+            snprintf(like_q, like_q_len, "%s", m.data);
+        buf_release(&m);
+        if (rc < 0)
+            return rc;
+        buf_adds(sql, " AND c.id IN (SELECT rowid FROM search_cases "
+                      "WHERE search_cases MATCH ?)");
         bind_t(b, like_q);
     }
     if (f->from) {
@@ -334,7 +330,7 @@ case_list(struct db *db, const struct user *u, const struct case_filter *f,
     struct buf sql, count_sql;
     struct binds b = {0};
     struct db_stmt *st;
-    char like_q[1024], scope[300], unit_like[300], cat_like[32];
+    char like_q[4096], scope[300], unit_like[300], cat_like[32];
     int64_t total = 0;
     json_t *items = NULL;
     int rc = -1;
@@ -359,7 +355,18 @@ case_list(struct db *db, const struct user *u, const struct case_filter *f,
     buf_adds(&sql, "SELECT " LIST_COLUMNS LIST_JOINS);
     buf_add(&sql, count_sql.data + strlen("SELECT COUNT(*) FROM cases c"),
             count_sql.len - strlen("SELECT COUNT(*) FROM cases c"));
-    if (!f->sort || strcmp(f->sort, "-created_at") == 0)
+    if (f->q && !f->sort) {
+        /* search: RULE search-relevance — with q and no sort, best first:
+         * bm25 over the newest 500 matches (ranking every hit of a common
+         * word costs 0.5-0.8 s over 1 M cases, DESIGN.md §8), then the
+         * older matches; ties and the rest newest first. */
+        buf_adds(&sql, " ORDER BY COALESCE((SELECT s.score FROM (SELECT "
+                       "rowid AS sid, bm25(search_cases) AS score FROM "
+                       "search_cases WHERE search_cases MATCH ? ORDER BY "
+                       "rowid DESC LIMIT 500) s WHERE s.sid = c.id), 1e9), "
+                       "c.created_at DESC, c.id DESC");
+        bind_t(&b, like_q);
+    } else if (!f->sort || strcmp(f->sort, "-created_at") == 0)
         buf_adds(&sql, " ORDER BY c.created_at DESC, c.id DESC");
     else if (strcmp(f->sort, "created_at") == 0)
         buf_adds(&sql, " ORDER BY c.created_at, c.id");

@@ -48,7 +48,7 @@ enum search_mode {
     SEARCH_ANY = 1, /* any term may match (OR), ranked */
 };
 
-/* Most hits one query ranks: bm25 is computed for the newest
+/* Most hits a SEARCH_ALL query ranks: bm25 is computed for the newest
  * SEARCH_CANDIDATES matches only (DESIGN §8: ranking every hit of a common
  * term costs 0.5-0.8 s over 1 M rows); ties go to the newer row. */
 #define SEARCH_CANDIDATES 500
@@ -66,11 +66,18 @@ struct search_hit {
  * job. */
 int search_index(struct db *db, enum search_kind kind, int64_t id,
                  const char *text, struct err *e);
+/* The same for a row whose text is several fields (title, content, ...):
+ * each is tokenized on its own, so no bigram spans two fields. */
+int search_index_fields(struct db *db, enum search_kind kind, int64_t id,
+                        const char *const *fields, int nfields,
+                        struct err *e);
 int search_remove(struct db *db, enum search_kind kind, int64_t id,
                   struct err *e);
 
-/* Runs q. Fills hits[0..*n) (at most max), best first (bm25 over the
- * newest SEARCH_CANDIDATES matches, ties newest first). A q with no
+/* Runs q. Fills hits[0..*n) (at most max), best first, ties newest
+ * first. SEARCH_ALL ranks (bm25) the newest SEARCH_CANDIDATES matches only;
+ * SEARCH_ANY ranks every match (a question's rarer tokens match few rows,
+ * and the best answer may be old). A q with no
  * searchable token (only punctuation, emoji) is ERR_VALIDATION field "q";
  * invalid UTF-8 too. No match: 0 with *n = 0. */
 int search_query(struct db *db, enum search_kind kind, const char *q,
