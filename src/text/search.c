@@ -318,7 +318,7 @@ search_snippet(const char *text, const char *q, size_t max_chars,
     }
     /* start a few characters before the first match */
     pos = m->n ? m->start[0] : 0;
-    while (pos > 0 && back < SNIPPET_LEAD) {
+    while (pos > 0 && back < SNIPPET_LEAD && (size_t)back < max_chars / 3) {
         pos--;
         while (pos > 0 && ((unsigned char)text[pos] & 0xC0) == 0x80)
             pos--;

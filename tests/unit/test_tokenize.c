@@ -8,6 +8,7 @@
 
 #include <cmocka.h>
 
+#include "text/search.h"
 #include "text/tokenize.h"
 #include "util/buf.h"
 
@@ -133,6 +134,77 @@ test_offsets_and_bounds(void **state)
     assert_int_equal(n, 0);
 }
 
+/* search.c's pure parts: the FTS5 expression and the snippet. */
+static void
+check_expr(const char *q, enum search_mode mode, const char *want)
+{
+    struct err e = ERR_INIT;
+    struct buf b;
+    int rc;
+
+    buf_init(&b, 4096);
+    rc = search_match_expr(q, mode, &b, &e);
+    if (want == NULL) {
+        assert_int_equal(rc, -ERR_VALIDATION);
+        assert_string_equal(e.field, "q");
+    } else if (rc != 0 || strcmp(b.data, want) != 0) {
+        fail_msg("expr(%s) = %d '%s', want '%s'", q, rc, b.data ? b.data : "",
+                 want);
+    }
+    buf_release(&b);
+}
+
+/* RULE search-phrase */
+static void
+test_match_expr(void **state)
+{
+    (void)state;
+    check_expr("停水", SEARCH_ALL, "\"停水\"");
+    check_expr("停水通知", SEARCH_ALL, "\"停水\" AND \"水通\" AND \"通知\"");
+    check_expr("停水 WiFi", SEARCH_ANY, "\"停水\" OR \"wifi\"");
+    check_expr("\"停水通知\" 小区", SEARCH_ALL,
+               "\"停水 水通 通知\" AND \"小区\"");
+    check_expr("“停水通知”", SEARCH_ALL, "\"停水 水通 通知\"");
+    check_expr("a \"\" b", SEARCH_ALL, "\"a\" AND \"b\"");
+    check_expr("\"停水", SEARCH_ALL, "\"停水\""); /* unterminated */
+    check_expr("！？ 😡", SEARCH_ALL, NULL);
+    check_expr("", SEARCH_ALL, NULL);
+    check_expr("\xff\xfe", SEARCH_ALL, NULL);
+}
+
+static void
+check_snippet(const char *text, const char *q, size_t max, const char *want)
+{
+    struct buf b;
+
+    buf_init(&b, 4096);
+    search_snippet(text, q, max, &b);
+    if (strcmp(b.data ? b.data : "", want) != 0)
+        fail_msg("snippet(%s, %s) = '%s', want '%s'", text, q,
+                 b.data ? b.data : "", want);
+    buf_release(&b);
+}
+
+static void
+test_snippet(void **state)
+{
+    (void)state;
+    /* overlapping bigrams merge into one mark */
+    check_snippet("本小区停水通知已张贴", "停水通知", 100,
+                  "本小区<mark>停水通知</mark>已张贴");
+    check_snippet("停水了，明天通知", "停水 通知", 100,
+                  "<mark>停水</mark>了，明天<mark>通知</mark>");
+    /* HTML is escaped, inside and outside marks */
+    check_snippet("<b>WiFi</b> & 信号", "wifi", 100,
+                  "&lt;b&gt;<mark>WiFi</mark>&lt;/b&gt; &amp; 信号");
+    /* cut to max_chars around the first match */
+    check_snippet("一二三四五六七八九十一二三四五六七八九十停水甲乙丙丁", "停水", 6,
+                  "…九十<mark>停水</mark>甲乙…");
+    /* no match: the start */
+    check_snippet("路灯不亮已经一周", "停水", 4, "路灯不亮…");
+    check_snippet("路灯\xff", "路灯", 10, "");
+}
+
 int
 main(void)
 {
@@ -143,6 +215,8 @@ main(void)
         cmocka_unit_test(test_emoji_symbols),
         cmocka_unit_test(test_invalid_utf8),
         cmocka_unit_test(test_offsets_and_bounds),
+        cmocka_unit_test(test_match_expr),
+        cmocka_unit_test(test_snippet),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
