@@ -7,6 +7,7 @@
 #include "deadline/deadline_http.h" /* time limits */
 #include "http/http.h"
 #include "http/metrics.h"
+#include "kb/kb.h" /* knowledge base */
 #include "notify/notify_http.h" /* notifications, tick test clock */
 #include "org/audit.h"
 #include "org/admin.h" /* administration */
@@ -27,6 +28,11 @@
 #define WRITERS                                                                \
     (ROLE_BIT_AGENT | ROLE_BIT_DISPATCHER | ROLE_BIT_HANDLER |                 \
      ROLE_BIT_UNIT_ADMIN | ROLE_BIT_SUPERVISOR | ROLE_BIT_ADMIN)
+/* knowledge base: who writes articles (units their own, the platform its
+ * own and the review). */
+#define KB_WRITERS                                                             \
+    (ROLE_BIT_DISPATCHER | ROLE_BIT_ADMIN | ROLE_BIT_HANDLER |                 \
+     ROLE_BIT_UNIT_ADMIN)
 /* Who reads the audit log. */
 #define AUDITORS (ROLE_BIT_ADMIN | ROLE_BIT_SUPERVISOR)
 
@@ -151,5 +157,32 @@ const struct route http_routes[] = {
      1 * KB},
     {"POST", "/api/v1/test/tick", h_test_tick, ACCESS_STAFF, ROLE_BIT_ADMIN,
      1 * KB},
+
+    /* knowledge base (kb/, docs/kb.md). Units write their own articles,
+     * dispatcher and admin the platform's and review what units submit (the
+     * handler decides who may take which step); everyone reads what is on
+     * offer; citizens search public articles. */
+    {"GET", "/api/v1/kb/articles", h_kb_list, ACCESS_STAFF, ALL | SCOPE_UNIT, 0},
+    {"POST", "/api/v1/kb/articles", h_kb_create, ACCESS_STAFF,
+     KB_WRITERS | SCOPE_UNIT, 256 * KB},
+    {"GET", "/api/v1/kb/articles/:id", h_kb_get, ACCESS_STAFF,
+     ALL | SCOPE_UNIT, 0},
+    {"PATCH", "/api/v1/kb/articles/:id", h_kb_update, ACCESS_STAFF,
+     KB_WRITERS | SCOPE_UNIT, 256 * KB},
+    {"DELETE", "/api/v1/kb/articles/:id", h_kb_delete, ACCESS_STAFF,
+     KB_WRITERS | SCOPE_UNIT, 0},
+    {"GET", "/api/v1/kb/articles/:id/history", h_kb_history, ACCESS_STAFF,
+     ALL | SCOPE_UNIT, 0},
+    /* submit, approve, reject, expire */
+    {"POST", "/api/v1/kb/articles/:id/:action", h_kb_act, ACCESS_STAFF,
+     KB_WRITERS | SCOPE_UNIT, 4 * KB},
+    {"GET", "/api/v1/kb/search", h_kb_search, ACCESS_STAFF, ALL | SCOPE_ALL,
+     0},
+    {"GET", "/api/v1/kb/stats", h_kb_stats, ACCESS_STAFF, ALL | SCOPE_UNIT, 0},
+    {"GET", "/api/v1/kb/export/:format", h_kb_export, ACCESS_STAFF,
+     ALL | SCOPE_UNIT, 0},
+    {"POST", "/api/v1/kb/import", h_kb_import, ACCESS_STAFF,
+     KB_WRITERS | SCOPE_UNIT, 1024 * KB},
+    {"GET", "/api/v1/public/kb", h_public_kb, ACCESS_PUBLIC, 0, 0},
 };
 const size_t http_nroutes = ARRAY_SIZE(http_routes);

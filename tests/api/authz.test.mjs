@@ -107,6 +107,12 @@ before(async () => {
   ids.ownUser = (await t.srv.login(handlerOf(lead))).user.id;
   ids.foreignUser = (await t.srv.login(handlerOf(other))).user.id;
   ids.district = district;
+  // knowledge base: articles of the lead unit and of another unit (drafts)
+  const article = async (unit) => assertStatus(await t.srv.api('POST', '/api/v1/kb/articles',
+    { title: `权限矩阵 ${unit.code}`, answer: '<p>测试</p>' }, (await t.srv.login(handlerOf(unit))).token), 201, 'kb article').id;
+  ids.ownKb = await article(lead);      // the matrix may delete it
+  ids.ownKbList = await article(lead);
+  ids.foreignKb = await article(other);
 });
 after(async () => { await t?.srv.stop(); });
 
@@ -124,7 +130,9 @@ function sample(r, target = own) {
       : p.startsWith('/api/v1/users') ? (target === own ? ids.ownUser : ids.foreignUser)
       : p.startsWith('/api/v1/units') ? t.org.lead.id
       : p.startsWith('/api/v1/categories') ? 1
-      : p.startsWith('/api/v1/notifications') ? 999999 : undefined,
+      : p.startsWith('/api/v1/notifications') ? 999999
+      : p.startsWith('/api/v1/kb') ? (target === own ? ids.ownKb : ids.foreignKb) : undefined,
+    format: 'csv',
     action: 'note',
     key: 'no-such-template',
     phone: own.citizen.phone,
@@ -230,7 +238,9 @@ describe('scopes: a unit reaches only its own unit and the units below it', () =
     assert.ok(lists.some((r) => r.pattern === '/api/v1/cases'));
     for (const r of lists) {
       const [mine, theirs] = r.pattern === '/api/v1/cases' ? [own.id, foreign.id]
-        : r.pattern === '/api/v1/users' ? [ids.ownUser, ids.foreignUser] : [undefined, undefined];
+        : r.pattern === '/api/v1/users' ? [ids.ownUser, ids.foreignUser]
+        : r.pattern === '/api/v1/kb/articles' ? [ids.ownKbList, ids.foreignKb]
+        : r.pattern === '/api/v1/kb/stats' ? [t.org.lead.id, t.org.other.id] : [undefined, undefined];
       assert.ok(mine !== undefined, `${name(r)}: authz.test.mjs has no own/foreign sample for this scoped list — add one`);
       for (const role of UNIT_ROLES.filter((x) => r.roles.includes(x))) {
         const body = assertStatus(await t.srv.api('GET', r.pattern + '?per_page=200', undefined, tokens[role]), 200, `${name(r)} as ${role}`);
