@@ -13,6 +13,7 @@ export const kb = {
   update: (id, body) => request('PATCH', `${A}/${id$(id)}`, body),
   // submit | approve | reject | expire; reject carries {note}
   act: (id, action, body = {}) => post(`${A}/${id$(id)}/${action}`, body),
+  remove: (id) => request('DELETE', `${A}/${id$(id)}`),
   history: (id) => get(`${A}/${id$(id)}/history`),
   search: (q, params = {}) => get(`${V}/kb/search`, { q, ...params }),
   publicSearch: (q, params = {}) => get(`${V}/public/kb`, { q, ...params }, { public: true }),

@@ -203,7 +203,8 @@ export default {
     rejectTitle: 'Return the article', expireConfirm: 'Expire "{title}"? It will no longer be offered to agents or citizens.',
     history: 'Published versions', historyNone: 'Never published', versionN: 'Version {n}', author: 'written by', approver: 'approved by',
     show: 'Show', hide: 'Hide',
-    done: { submit: 'Submitted for review', approve: 'Published', reject: 'Returned', expire: 'Expired' },
+    deleteConfirm: 'Delete the draft "{title}"?', prevPage: 'Previous', nextPage: 'Next', pageN: 'Page {n}',
+    done: { delete: 'Deleted', submit: 'Submitted for review', approve: 'Published', reject: 'Returned', expire: 'Expired' },
     field: {
       title: 'Title', questions: 'Questions', answer: 'Answer', category: 'Category', tags: 'Tags', legal_basis: 'Legal basis',
       effective_at: 'Effective from', expires_at: 'Expires', review_by: 'Review by', public: 'Visibility', unit: 'Unit',

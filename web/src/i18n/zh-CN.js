@@ -204,7 +204,8 @@ export default {
     rejectTitle: '退回文章', expireConfirm: '确定将《{title}》设为过期？过期后不再向话务员和市民提供。',
     history: '发布历史', historyNone: '尚未发布过', versionN: '第 {n} 版', author: '编写', approver: '审核',
     show: '查看', hide: '收起',
-    done: { submit: '已提交审核', approve: '已发布', reject: '已退回', expire: '已设为过期' },
+    deleteConfirm: '确定删除草稿《{title}》？', prevPage: '上一页', nextPage: '下一页', pageN: '第 {n} 页',
+    done: { delete: '已删除', submit: '已提交审核', approve: '已发布', reject: '已退回', expire: '已设为过期' },
     field: {
       title: '标题', questions: '问法', answer: '答复', category: '类别', tags: '标签', legal_basis: '政策依据',
       effective_at: '生效日期', expires_at: '失效日期', review_by: '复核日期', public: '公开范围', unit: '所属单位',
