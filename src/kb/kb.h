@@ -115,10 +115,14 @@ struct kb_filter {
 };
 int kb_list(struct db *db, const struct kb_filter *f, int64_t now,
             json_t *items, struct err *e);
-/* Up to 3 space-separated terms, all of which must occur (substring, so a
- * 2-character Chinese query matches); title hits first, then uses. */
-int kb_search(struct db *db, struct arena *a, const char *q, int public_only,
-              int64_t now, int64_t limit, json_t *items, struct err *e);
+/* Articles on offer matching q through the search index (text/search.h:
+ * Han bigrams, so a 2-character Chinese word matches; best first).
+ * match_all: every word must occur, else any (ranked). An empty q lists
+ * what is on offer, most used first. */
+#define KB_SEARCH_HITS 500
+int kb_search(struct db *db, struct arena *a, const char *q, int match_all,
+              int public_only, int64_t now, int64_t limit, json_t *items,
+              struct err *e);
 int kb_history(struct db *db, int64_t id, json_t *items, struct err *e);
 int kb_stats(struct db *db, const char *unit_path_like, int64_t now,
              int64_t soon, json_t *items, struct err *e);

@@ -349,10 +349,19 @@ h_kb_history(struct req *r, struct resp *out, struct err *e)
 }
 
 static int
-query_text(struct req *r, const char **q, struct err *e)
+query_text(struct req *r, const char **q, int *match_all, struct err *e)
 {
-    const char *s = req_query(r, "q");
+    static const char *const modes[] = {"any", "all"};
+    const char *s = req_query(r, "q"), *m = req_query(r, "match");
     size_t n = s ? strlen(s) : 0;
+
+    *match_all = 0;
+    if (m && *m) {
+        if (strcmp(m, modes[0]) != 0 && strcmp(m, modes[1]) != 0)
+            return err_set(e, ERR_VALIDATION, "match",
+                           "match: must be any or all");
+        *match_all = strcmp(m, modes[1]) == 0;
+    }
 
     *q = s ? s : "";
     if (!utf8_valid(*q, n))
@@ -370,12 +379,13 @@ h_kb_search(struct req *r, struct resp *out, struct err *e)
     const char *q;
     int64_t limit;
     json_t *items;
+    int all;
 
-    if (!db || query_text(r, &q, e) < 0 ||
+    if (!db || query_text(r, &q, &all, e) < 0 ||
         req_query_int(r, "limit", 1, SEARCH_MAX, 10, &limit, e) < 0)
         return -1;
     items = json_array();
-    if (kb_search(db, r->arena, q, 0, time_now(), limit, items, e) < 0) {
+    if (kb_search(db, r->arena, q, all, 0, time_now(), limit, items, e) < 0) {
         json_decref(items);
         return -1;
     }
@@ -394,17 +404,17 @@ h_public_kb(struct req *r, struct resp *out, struct err *e)
     int64_t limit;
     json_t *items, *pub, *it;
     size_t i;
-    int rc = throttle_public(r, out, THROTTLE_TRACK, NULL, e); /* 429 */
+    int all, rc = throttle_public(r, out, THROTTLE_TRACK, NULL, e); /* 429 */
 
     if (rc != 0)
         return rc < 0 ? rc : 0;
-    if (!db || query_text(r, &q, e) < 0 ||
+    if (!db || query_text(r, &q, &all, e) < 0 ||
         req_query_int(r, "limit", 1, SEARCH_MAX, 10, &limit, e) < 0)
         return -1;
     items = json_array();
     /* RULE kb-public: the citizen FAQ shows public articles on offer only,
      * without internal fields (unit staff, notes, counters). */
-    if (kb_search(db, r->arena, q, 1, time_now(), limit, items, e) < 0) {
+    if (kb_search(db, r->arena, q, all, 1, time_now(), limit, items, e) < 0) {
         json_decref(items);
         return -1;
     }

@@ -3,6 +3,7 @@
 #include "common.h"
 
 #include "kb/kb.h"
+#include "text/search.h"
 #include "util/jsonv.h"
 #include "util/timeutil.h"
 #include "util/utf8.h"
@@ -273,7 +274,7 @@ kb_article_delete(struct db *db, int64_t id, struct err *e)
         return err_set(e, ERR_INVALID_TRANSITION, NULL,
                        "article %lld: only an article never published can be "
                        "deleted; expire it instead", (long long)id);
-    return rc < 0 ? rc : 0;
+    return rc < 0 ? rc : search_remove(db, SEARCH_KB, id, e);
 }
 
 /* The published content as kept in kb_versions. */
@@ -302,6 +303,61 @@ version_content(struct db *db, int64_t id, int64_t now, char **out,
         return -1;
     }
     return 0;
+}
+
+/* RULE kb-index: the published text (title, questions, answer as text,
+ * tags, category) goes into the search index in the transaction that
+ * publishes it (text/search.h). */
+static int
+kb_index(struct db *db, int64_t id, struct err *e)
+{
+    struct db_stmt *st;
+    struct buf f[5];
+    const char *fields[5];
+    int rc, i;
+
+    for (i = 0; i < 5; i++)
+        buf_init(&f[i], SEARCH_MAX_TEXT);
+    st = db_query(db, e,
+                  "SELECT title, questions, answer, tags, COALESCE(category, '') "
+                  "FROM kb_articles WHERE id = ?",
+                  "i", id);
+    if (!st)
+        goto out_err;
+    rc = db_step(st, e);
+    if (rc == 1) {
+        for (i = 0; i < 5; i++) {
+            const char *v = db_col_text(st, i);
+
+            if (i == 2) {
+                kb_html_text(v, strlen(v), &f[i]);
+            } else if (i == 1 || i == 3) {
+                json_t *arr = json_loads(v, 0, NULL), *it;
+                size_t k;
+
+                json_array_foreach(arr, k, it) {
+                    buf_adds(&f[i], json_string_value(it));
+                    buf_addc(&f[i], '\n');
+                }
+                json_decref(arr);
+            } else {
+                buf_adds(&f[i], v);
+            }
+        }
+    }
+    db_reset(st);
+    if (rc < 0)
+        goto out_err;
+    for (i = 0; i < 5; i++)
+        fields[i] = f[i].data;
+    rc = search_index_fields(db, SEARCH_KB, id, fields, 5, e);
+    for (i = 0; i < 5; i++)
+        buf_release(&f[i]);
+    return rc;
+out_err:
+    for (i = 0; i < 5; i++)
+        buf_release(&f[i]);
+    return -1;
 }
 
 int
@@ -339,7 +395,8 @@ kb_article_act(struct db *db, int64_t id, enum kb_action act, const char *note,
                              "content, author_id, approved_by, created_at) "
                              "VALUES (?, ?, ?, ?, ?, ?)",
                              "iitzii", id, version, content, author, user_id,
-                             now) < 0)
+                             now) < 0 ||
+                     kb_index(db, id, e) < 0)
                 rc = -1;
             free(content);
         }
@@ -440,9 +497,54 @@ kb_list(struct db *db, const struct kb_filter *f, int64_t now, json_t *items,
     return rc;
 }
 
+/* Search through the index (text/search.h): hits best first, each kept
+ * when it is on offer. */
+static int
+kb_search_fts(struct db *db, const char *q, int match_all, int public_only,
+              int64_t now, int64_t limit, json_t *items, struct err *e)
+{
+    struct search_hit *hits = xcalloc(KB_SEARCH_HITS, sizeof(*hits));
+    struct db_stmt *st;
+    int n = 0, rc = 0;
+
+    if (search_query(db, SEARCH_KB, q, match_all ? SEARCH_ALL : SEARCH_ANY,
+                     hits, KB_SEARCH_HITS, &n, e) < 0) {
+        free(hits);
+        if (e->code == ERR_VALIDATION) { /* nothing searchable: no hit */
+            err_clear(e);
+            return 0;
+        }
+        return -1;
+    }
+    for (int i = 0; i < n && (int64_t)json_array_size(items) < limit; i++) {
+        /* RULE kb-offered */
+        st = db_query(db, e,
+                      "SELECT " KB_COLS KB_FROM
+                      "WHERE a.id = ? AND a.status = 'published' AND "
+                      "(a.expires_at IS NULL OR a.expires_at > ?) AND "
+                      "(a.effective_at IS NULL OR a.effective_at <= ?) AND "
+                      "(? = 0 OR a.public = 1)",
+                      "iiii", hits[i].id, now, now, (int64_t)public_only);
+        if (!st) {
+            rc = -1;
+            break;
+        }
+        rc = db_step(st, e);
+        if (rc == 1)
+            json_array_append_new(items, kb_row_json(st, now));
+        db_reset(st);
+        if (rc < 0)
+            break;
+        rc = 0;
+    }
+    free(hits);
+    return rc;
+}
+
 int
-kb_search(struct db *db, struct arena *a, const char *q, int public_only,
-          int64_t now, int64_t limit, json_t *items, struct err *e)
+kb_search(struct db *db, struct arena *a, const char *q, int match_all,
+          int public_only, int64_t now, int64_t limit, json_t *items,
+          struct err *e)
 {
     const char *terms[3] = {"%", "%", "%"};
     struct db_stmt *st;
@@ -460,6 +562,10 @@ kb_search(struct db *db, struct arena *a, const char *q, int public_only,
         if (i > s)
             terms[nt++] = like_arg(a, q + s, i - s);
     }
+    if (nt > 0)
+        return kb_search_fts(db, q, match_all, public_only, now, limit, items,
+                             e);
+    /* no words: what is on offer, most used first */
     if (nt == 0)
         return 0;
     /* RULE kb-offered: search shows published articles in effect, never

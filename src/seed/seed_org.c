@@ -10,6 +10,7 @@
 
 #include "org/auth.h"
 #include "seed/seed.h"
+#include "kb/kb.h" /* knowledge base: demo articles */
 #include "seed/seed_data.h"
 
 #define PLATFORM_CODE "platform"
@@ -289,6 +290,8 @@ seed_org(struct db *db, int64_t now, struct err *e)
         return -1;
     if (seed_districts(db, e) < 0 || seed_units_and_users(db, hash, now, e) < 0 ||
         seed_category_tree(db, e) < 0)
+        goto fail;
+    if (seed_kb(db, now, e) < 0) /* knowledge base: demo articles */
         goto fail;
     if (db_commit(db, e) < 0)
         goto fail;

@@ -29,10 +29,10 @@ async function published(user = H(), over = {}) {
   assertStatus(await act(user, a.id, 'submit'), 200, 'submit');
   return assertStatus(await act('dispatcher', a.id, 'approve'), 200, 'approve');
 }
-const search = async (q, user = 'agent') =>
-  assertStatus(await t.get(user, `/api/v1/kb/search?q=${encodeURIComponent(q)}&limit=50`), 200, `search ${q}`).items;
+const search = async (q, match = 'all', user = 'agent') =>
+  assertStatus(await t.get(user, `/api/v1/kb/search?q=${encodeURIComponent(q)}&match=${match}&limit=50`), 200, `search ${q}`).items;
 const publicSearch = async (q) =>
-  assertStatus(await t.srv.api('GET', `/api/v1/public/kb?q=${encodeURIComponent(q)}&limit=50`), 200, `public ${q}`).items;
+  assertStatus(await t.srv.api('GET', `/api/v1/public/kb?q=${encodeURIComponent(q)}&match=all&limit=50`), 200, `public ${q}`).items;
 
 describe('review workflow and who may do what (RULE kb-owner, kb-review)', () => {
   it('a unit writes, submits; the platform rejects with a note, then approves; every published version is kept', async () => {
@@ -124,7 +124,12 @@ describe('offered articles: search, the public FAQ, expiry (RULE kb-offered, kb-
     const item = (await publicSearch(`居住 ${tag}`))[0];
     assert.equal(item.unit, lead.name);
     assert.ok(!('uses' in item) && !('review_note' in item) && !('created_by' in item), 'no internal fields in public');
-    assert.equal((await search(`停车 ${tag}`)).length, 0, 'a word not in the article finds nothing');
+    assert.equal((await search(`停车 ${tag}`)).length, 0, 'match=all: a word not in the article finds nothing');
+    // match=any (the agent desk): ranked, the article with more of the words first
+    const any = (await search(`居住证办理材料 ${tag}`, 'any')).map((x) => x.id);
+    assert.equal(any[0], pub.id, 'the best match first');
+    assert.ok(any.includes(internal.id), 'a partial match is still offered');
+    assertError(await t.get('agent', '/api/v1/kb/search?q=x&match=some'), 400, 'validation_failed', 'match');
   });
 
   it('an article past expiry is not offered, counted as expired, and cannot be cited; expire ends one now', async () => {
@@ -265,5 +270,23 @@ describe('CSV import and export', () => {
     assertError(await t.post(H(), '/api/v1/kb/import', { csv: `title,answer,unit_code\r\nx,y,${other.code}\r\n` }), 400, 'validation_failed', 'csv');
     assert.equal(await count(), n0, 'nothing imported');
     assertError(await t.get(H(), '/api/v1/kb/export/xlsx'), 404, 'not_found');
+  });
+});
+
+describe('the demo knowledge base (seed)', () => {
+  it('≥ 100 published articles across units, public and internal, a few expired or due for review; 2-character queries find them', async () => {
+    const st = assertStatus(await t.get('admin', '/api/v1/kb/stats'), 200).items;
+    const sum = (k) => st.reduce((n, x) => n + x[k], 0);
+    assert.ok(sum('published') >= 100, `published ${sum('published')}`);
+    assert.ok(st.length >= 10, 'across the units');
+    assert.ok(sum('expired') >= 1 && sum('overdue_reviews') >= 1 && sum('reviews_due_soon') >= 1);
+    for (const [q, unit] of [['供暖', 'heat'], ['居住', 'gaj'], ['公积', 'gjj'], ['过户', 'bdc']]) {
+      const items = await search(q, 'any');
+      assert.ok(items.length > 0 && items[0].unit.code === unit, `${q}: first from ${unit}, got ${items[0]?.unit.code}`);
+    }
+    const pub = assertStatus(await t.srv.api('GET', '/api/v1/public/kb?q=' + encodeURIComponent('医保')), 200).items;
+    assert.ok(pub.length > 0);
+    const all = assertStatus(await t.get('admin', '/api/v1/kb/articles?status=published&limit=200'), 200).items;
+    assert.ok(all.some((x) => !x.public) && all.some((x) => x.public));
   });
 });
