@@ -100,11 +100,13 @@ search_remove(struct db *db, enum search_kind kind, int64_t id, struct err *e)
 
 struct expr {
     struct buf *out;
+    struct buf seen; /* " tok tok " of the terms so far (SEARCH_ANY) */
     const char *join; /* " AND " / " OR " */
     int nterms;
     int ntokens;
     int in_phrase; /* tokens go into one quoted phrase */
     int phrase_len;
+    int dedupe;
 };
 
 static int
@@ -114,6 +116,15 @@ expr_token(const struct token *t, void *ctx)
 
     if (x->ntokens >= QUERY_MAX_TOKENS)
         return 1;
+    if (x->dedupe && !x->in_phrase) {
+        /* a repeated word would count twice in an OR's bm25 */
+        char key[TOKEN_MAX + 3];
+
+        snprintf(key, sizeof(key), " %s ", t->text);
+        if (x->seen.data && strstr(x->seen.data, key))
+            return 0;
+        buf_adds(&x->seen, key + (x->seen.len ? 1 : 0));
+    }
     x->ntokens++;
     if (x->in_phrase) {
         /* RULE search-phrase: a quoted phrase is one FTS5 phrase, its
@@ -152,14 +163,17 @@ int
 search_match_expr(const char *q, enum search_mode mode, struct buf *out,
                   struct err *e)
 {
-    struct expr x = {out, mode == SEARCH_ANY ? " OR " : " AND ", 0, 0, 0, 0};
+    struct expr x = {out, {0}, mode == SEARCH_ANY ? " OR " : " AND ", 0, 0, 0,
+                     0, 1};
     size_t n = strlen(q), i = 0;
+    int rc = 0;
 
     if (n > QUERY_MAX_BYTES)
         return err_set(e, ERR_VALIDATION, "q", "q: longer than %d bytes",
                        QUERY_MAX_BYTES);
     if (!utf8_valid(q, n))
         return err_set(e, ERR_VALIDATION, "q", "q: not valid UTF-8");
+    buf_init(&x.seen, 4 * QUERY_MAX_BYTES);
     while (i < n) {
         size_t j = i, ql = 0;
 
@@ -174,10 +188,11 @@ search_match_expr(const char *q, enum search_mode mode, struct buf *out,
         i = j + ql;
     }
     if (x.nterms == 0)
-        return err_set(e, ERR_VALIDATION, "q", "q: nothing to search for");
-    if (out->failed)
-        return err_set(e, ERR_VALIDATION, "q", "q: too long");
-    return 0;
+        rc = err_set(e, ERR_VALIDATION, "q", "q: nothing to search for");
+    else if (out->failed)
+        rc = err_set(e, ERR_VALIDATION, "q", "q: too long");
+    buf_release(&x.seen);
+    return rc;
 }
 
 int
@@ -235,6 +250,30 @@ search_query(struct db *db, enum search_kind kind, const char *q,
     }
     db_reset(st);
 out:
+    buf_release(&expr);
+    return rc < 0 ? -1 : 0;
+}
+
+int
+search_count(struct db *db, enum search_kind kind, const char *q,
+              int64_t *count, struct err *e)
+{
+    struct buf expr;
+    int rc;
+
+    *count = 0;
+    buf_init(&expr, 4 * QUERY_MAX_BYTES);
+    rc = search_match_expr(q, SEARCH_ALL, &expr, e);
+    if (rc == 0 && kind == SEARCH_CASES)
+        rc = db_query_int(db, e, count,
+                          "SELECT COUNT(*) FROM search_cases WHERE "
+                          "search_cases MATCH ?",
+                          "t", expr.data);
+    else if (rc == 0)
+        rc = db_query_int(db, e, count,
+                          "SELECT COUNT(*) FROM search_kb WHERE "
+                          "search_kb MATCH ?",
+                          "t", expr.data);
     buf_release(&expr);
     return rc < 0 ? -1 : 0;
 }

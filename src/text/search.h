@@ -84,6 +84,10 @@ int search_query(struct db *db, enum search_kind kind, const char *q,
                  enum search_mode mode, struct search_hit *hits, int max,
                  int *n, struct err *e);
 
+/* Number of rows q matches (SEARCH_ALL), from the index alone. */
+int search_count(struct db *db, enum search_kind kind, const char *q,
+                 int64_t *count, struct err *e);
+
 /* The engine's match expression for q, for callers that put the search
  * into their own SQL (the cases list): on SQLite an FTS5 MATCH string.
  * Returns 0 and fills out, or ERR_VALIDATION as search_query. */

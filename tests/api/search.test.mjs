@@ -76,6 +76,13 @@ describe('case search', () => {
     });
     const ranked = ids(await t.list('dispatcher', `q=${enc(`${tag} 噪音`)}`));
     assert.deepEqual(ranked, [dense.id, sparse.id], 'more and denser matches first');
+    // the same order when another filter makes the list join the matches with cases
+    // (RULE search-fast-path answers q alone from the index)
+    const filtered = ids(await t.list('dispatcher', `q=${enc(`${tag} 噪音`)}&type=complain&status=accepted`));
+    assert.deepEqual(filtered, [dense.id, sparse.id], 'general path: same relevance order');
+    const unit = await t.get('dispatcher', `/api/v1/cases?q=${enc(`${tag} 噪音`)}&per_page=1&page=2`);
+    assert.deepEqual(ids(unit.body), [sparse.id], 'page 2 of 1');
+    assert.equal(unit.body.total, 2);
     const newest = ids(await t.list('dispatcher', `q=${enc(`${tag} 噪音`)}&sort=-created_at`));
     assert.deepEqual(newest, [sparse.id, dense.id], 'an explicit sort still wins');
     // equal text: the newer case first

@@ -162,6 +162,7 @@ test_match_expr(void **state)
     check_expr("停水", SEARCH_ALL, "\"停水\"");
     check_expr("停水通知", SEARCH_ALL, "\"停水\" AND \"水通\" AND \"通知\"");
     check_expr("停水 WiFi", SEARCH_ANY, "\"停水\" OR \"wifi\"");
+    check_expr("停水 停水 wifi WIFI", SEARCH_ANY, "\"停水\" OR \"wifi\"");
     check_expr("\"停水通知\" 小区", SEARCH_ALL,
                "\"停水 水通 通知\" AND \"小区\"");
     check_expr("“停水通知”", SEARCH_ALL, "\"停水 水通 通知\"");
