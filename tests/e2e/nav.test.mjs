@@ -60,7 +60,10 @@ for (const [who, nav, landing, forbidden] of EXPECT) {
 }
 
 test('a session that ends sends the user back to the login', async () => {
+  // the desk's own first load (today's cases) must be done, or it is the call that meets the 401
+  const today = page.waitForResponse((r) => r.url().includes('/api/v1/cases?'));
   await login(page, srv.url, 'agent');
+  await today;
   // the session dies on the server (logged out elsewhere): the next call is a 401
   await page.context().clearCookies();
   await page.locator('.today-card button').first().click();

@@ -76,7 +76,7 @@ export default {
     intoPlaceholder: 'e.g. JZ20261129000012', confirmText: 'Run “{action}” on case {no}?',
     unitSearch: 'Search units by name', leadFirst: 'Choose the lead unit first', required: '{field} is required',
   },
-  sort: { '-created_at': 'Newest first', created_at: 'Oldest first', deadline: 'Deadline soonest', '-deadline': 'Deadline latest' },
+  sort: { '-created_at': 'Default (best match with keywords, else newest)', created_at: 'Oldest first', deadline: 'Deadline soonest', '-deadline': 'Deadline latest' },
   agent: {
     title: 'Call intake', newCase: 'New case', callerHistory: 'Caller history', historyHint: 'Shown once the phone number is typed',
     historyNone: 'No earlier cases from this number', todayList: 'My cases today', submit: 'Register case', answerDirect: 'Answer directly',
@@ -105,7 +105,7 @@ export default {
   },
   search: {
     title: 'Case search', exported: 'Exported {n} rows', moreFilters: 'More filters', lessFilters: 'Fewer filters',
-    qPh: 'Words in title or content (2+ characters)', csvName: 'cases',
+    qPh: 'Words in title or content; "a phrase" as written', csvName: 'cases',
   },
   portal: {
     submitTab: 'Submit', trackTab: 'Track', submitTitle: 'Tell us about a problem', trackTitle: 'Track your case',
@@ -212,7 +212,7 @@ export default {
     },
   },
   faq: {
-    tab: 'FAQ', title: 'Frequently asked questions', qPh: 'Type a few words, e.g. residence permit, heating', hint: "Type your question to find the government's answers",
+    tab: 'FAQ', title: 'Frequently asked questions', qPh: 'Type a few words, e.g. residence permit, heating', hint: "Type your question to find the government's answers; the most asked are below",
     none: 'No answer found; you can submit your request', notFoundAsk: 'No answer?',
   },
   errors: {

@@ -77,7 +77,7 @@ export default {
     intoPlaceholder: '如 JZ20261129000012', confirmText: '确认对工单 {no} 执行「{action}」？',
     unitSearch: '按名称搜索单位', leadFirst: '请先选择主办单位', required: '{field}不能为空',
   },
-  sort: { '-created_at': '登记时间（新→旧）', created_at: '登记时间（旧→新）', deadline: '时限（近→远）', '-deadline': '时限（远→近）' },
+  sort: { '-created_at': '默认（有关键词按相关度，否则新→旧）', created_at: '登记时间（旧→新）', deadline: '时限（近→远）', '-deadline': '时限（远→近）' },
   agent: {
     title: '话务受理', newCase: '新建工单', callerHistory: '来电人历史诉求', historyHint: '输入来电号码后自动显示',
     historyNone: '该号码无历史诉求', todayList: '我今天登记的工单', submit: '登记工单', answerDirect: '直接答复',
@@ -106,7 +106,7 @@ export default {
   },
   search: {
     title: '工单查询', exported: '已导出 {n} 条', moreFilters: '更多条件', lessFilters: '收起',
-    qPh: '标题、内容关键词（2 字以上）', csvName: '工单查询',
+    qPh: '标题、内容关键词，空格分隔；"停水通知" 按原文', csvName: '工单查询',
   },
   portal: {
     submitTab: '我要反映', trackTab: '查询进度', submitTitle: '反映诉求', trackTitle: '查询办理进度',
@@ -213,7 +213,7 @@ export default {
     },
   },
   faq: {
-    tab: '常见问题', title: '常见问题', qPh: '输入关键词，如 居住证、供暖、公积金', hint: '输入您的问题，查找政府部门的答复',
+    tab: '常见问题', title: '常见问题', qPh: '输入关键词，如 居住证、供暖、公积金', hint: '输入您的问题，查找政府部门的答复；下面是常见问题',
     none: '没有找到相关答复，您可以直接反映诉求', notFoundAsk: '没有找到答案？',
   },
   errors: {
