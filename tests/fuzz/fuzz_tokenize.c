@@ -9,10 +9,17 @@
  *  - tokens are either lower-case ASCII [a-z0-9] or one or two Han
  *    characters copied from the source range;
  *  - the joined form re-tokenizes to the same tokens (what the index
- *    stores is what a query of it produces). */
+ *    stores is what a query of it produces);
+ *  - search_match_expr (the input as a query) succeeds or is a validation
+ *    error on field q, and its expression holds only quoted terms joined by
+ *    AND/OR, quotes balanced;
+ *  - search_snippet (the input as text, its first 16 bytes as the query) is
+ *    valid UTF-8, has no raw '<' or '>' outside
+ *    <mark>/</mark>, and its marks are balanced and not nested. */
 #include "common.h"
 
 #include "fuzz.h"
+#include "text/search.h"
 #include "text/tokenize.h"
 #include "util/buf.h"
 #include "util/utf8.h"
@@ -50,6 +57,61 @@ check_one(const struct token *t, void *ctx)
     return 0;
 }
 
+static void
+check_search(const char *s, size_t size)
+{
+    struct err e = ERR_INIT;
+    struct buf x, sn;
+    char *q, *text;
+    size_t qn = size < 16 ? size : 16;
+    int rc, quotes = 0, open = 0;
+
+    /* both functions take C strings: stop at the first NUL */
+    text = malloc(size + 1);
+    q = malloc(qn + 1);
+    if (!text || !q)
+        abort();
+    memcpy(text, s, size);
+    text[size] = '\0';
+    memcpy(q, s, qn);
+    q[qn] = '\0';
+
+    buf_init(&x, 1 << 16);
+    rc = search_match_expr(text, SEARCH_ALL, &x, &e);
+    FUZZ_CHECK(rc == 0 || (rc == -ERR_VALIDATION && strcmp(e.field, "q") == 0));
+    if (rc == 0) {
+        for (size_t i = 0; i < x.len; i++) {
+            FUZZ_CHECK(x.data[i] != '(' && x.data[i] != '*' && x.data[i] != ':');
+            quotes += x.data[i] == '"';
+        }
+        FUZZ_CHECK(quotes > 0 && quotes % 2 == 0);
+    }
+    buf_release(&x);
+
+    buf_init(&sn, 1 << 20);
+    search_snippet(text, q, 40, &sn);
+    if (sn.len && !sn.failed) {
+        FUZZ_CHECK(utf8_valid(sn.data, sn.len));
+        for (size_t i = 0; i < sn.len; i++) {
+            if (strncmp(sn.data + i, "<mark>", 6) == 0) {
+                FUZZ_CHECK(!open);
+                open = 1;
+                i += 5;
+            } else if (strncmp(sn.data + i, "</mark>", 7) == 0) {
+                FUZZ_CHECK(open);
+                open = 0;
+                i += 6;
+            } else {
+                FUZZ_CHECK(sn.data[i] != '<' && sn.data[i] != '>');
+            }
+        }
+        FUZZ_CHECK(!open);
+    }
+    buf_release(&sn);
+    free(q);
+    free(text);
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -82,6 +144,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
     buf_release(&a);
     buf_release(&b);
+    check_search(s, size);
     free(s);
     return 0;
 }
