@@ -205,3 +205,41 @@ test('the agent sees suggestions while typing and answers a consultation from on
   assert.equal(art.uses, 1);
   assert.deepEqual(page.problems, []);
 });
+
+test('a unit imports its articles from CSV as drafts and exports them with a BOM', async () => {
+  await page.context().close();
+  page = await newPage(browser);
+  await login(page, srv.url, `${unit.code}.admin`);
+  await page.goto(`${srv.url}/kb`);
+  await page.getByTestId('kb-import').waitFor();
+  const csv = '\ufefftitle,questions,answer,category,public\r\n'
+    + '护照加急办理,"护照能加急吗\n加急要几天",凭加急证明材料可申请加急，五个工作日内出证。,出入境,公开\r\n'
+    + '港澳通行证续签,,"到出入境窗口或自助机签注, 当场办结。",出入境,内部\r\n';
+  // a file with a bad row is refused as a whole: the message names the line, nothing is stored
+  await page.getByTestId('kb-import-file').setInputFiles({ name: 'bad.csv', mimeType: 'text/csv', buffer: Buffer.from('title,answer\r\n只有标题,\r\n') });
+  await page.locator('.el-message--error', { hasText: 'line 2' }).waitFor();
+  await page.getByTestId('kb-import-file').setInputFiles({ name: 'kb.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
+  await page.locator('.el-message--success').filter({ hasText: '2' }).waitFor();
+  const ua = await srv.login(`${unit.code}.admin`);
+  const a1 = await findArticle(ua.token, '护照加急办理');
+  const a2 = await findArticle(ua.token, '港澳通行证续签');
+  assert.ok(a1 && a2, 'both rows imported');
+  assert.equal(a1.status, 'draft');
+  assert.equal(a1.unit.id, unit.id);
+  assert.deepEqual(a1.questions, ['护照能加急吗', '加急要几天']);
+  assert.equal(a1.public, true);
+  assert.equal(a2.public, false);
+  assert.equal(await findArticle(ua.token, '只有标题'), undefined);
+  // the list switched to the drafts and shows them
+  await page.locator(`.kb-title[data-kb-id="${a1.id}"]`).waitFor();
+  await shot(page, '68-kb-imported');
+
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('kb-export').click()]);
+  const chunks = [];
+  for await (const c of await download.createReadStream()) chunks.push(c);
+  const text = Buffer.concat(chunks).toString('utf8');
+  assert.ok(text.startsWith('\ufeff'), 'UTF-8 BOM');
+  assert.match(text, /护照加急办理/);
+  assert.match(text, /港澳通行证续签/);
+  assert.deepEqual(page.problems, []);
+});

@@ -1,6 +1,6 @@
 // The knowledge base (issue 6): articles, their review workflow and history, search for the
 // agent desk, and the public FAQ. Shapes in docs/api.md ("Knowledge base").
-import { get, post, request } from './client.js';
+import { get, post, qs, request } from './client.js';
 
 const V = '/api/v1';
 const A = `${V}/kb/articles`;
@@ -15,6 +15,8 @@ export const kb = {
   act: (id, action, body = {}) => post(`${A}/${id$(id)}/${action}`, body),
   remove: (id) => request('DELETE', `${A}/${id$(id)}`),
   history: (id) => get(`${A}/${id$(id)}/history`),
+  import: (csv, submit = false) => post(`${V}/kb/import`, { csv, submit }),
+  exportUrl: (params) => `${V}/kb/export/csv${qs(params)}`,
   search: (q, params = {}) => get(`${V}/kb/search`, { q, ...params }),
   publicSearch: (q, params = {}) => get(`${V}/public/kb`, { q, ...params }, { public: true }),
 };

@@ -203,6 +203,7 @@ export default {
     rejectTitle: 'Return the article', expireConfirm: 'Expire "{title}"? It will no longer be offered to agents or citizens.',
     history: 'Published versions', historyNone: 'Never published', versionN: 'Version {n}', author: 'written by', approver: 'approved by',
     show: 'Show', hide: 'Hide',
+    importCsv: 'Import CSV', exportCsv: 'Export CSV', imported: 'Imported {n} articles (drafts)',
     deleteConfirm: 'Delete the draft "{title}"?', prevPage: 'Previous', nextPage: 'Next', pageN: 'Page {n}',
     done: { delete: 'Deleted', submit: 'Submitted for review', approve: 'Published', reject: 'Returned', expire: 'Expired' },
     field: {

@@ -204,6 +204,7 @@ export default {
     rejectTitle: '退回文章', expireConfirm: '确定将《{title}》设为过期？过期后不再向话务员和市民提供。',
     history: '发布历史', historyNone: '尚未发布过', versionN: '第 {n} 版', author: '编写', approver: '审核',
     show: '查看', hide: '收起',
+    importCsv: '导入 CSV', exportCsv: '导出 CSV', imported: '已导入 {n} 篇（草稿）',
     deleteConfirm: '确定删除草稿《{title}》？', prevPage: '上一页', nextPage: '下一页', pageN: '第 {n} 页',
     done: { delete: '已删除', submit: '已提交审核', approve: '已发布', reject: '已退回', expire: '已设为过期' },
     field: {
