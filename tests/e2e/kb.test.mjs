@@ -243,3 +243,29 @@ test('a unit imports its articles from CSV as drafts and exports them with a BOM
   assert.match(text, /港澳通行证续签/);
   assert.deepEqual(page.problems, []);
 });
+
+test('the dispatcher expires an article; it is no longer offered to the agent', async () => {
+  await page.context().close();
+  page = await newPage(browser);
+  await login(page, srv.url, 'dispatcher');
+  await page.goto(`${srv.url}/kb`);
+  await page.locator('[data-testid="kb-status"] [data-status="published"]').click();
+  await page.locator(`.kb-row-actions[data-kb-id="${platformArt.id}"] [data-kb-action="expire"]`).click();
+  await page.locator('.el-message-box').waitFor();
+  await page.locator('.el-message-box__btns .el-button--primary').click();
+  await page.locator(`.kb-title[data-kb-id="${platformArt.id}"]`).waitFor({ state: 'detached' });
+  const d = await srv.login('dispatcher');
+  const a = (await srv.api('GET', `/api/v1/kb/articles/${platformArt.id}`, undefined, d.token)).body;
+  assert.equal(a.status, 'expired');
+
+  // the agent types the same words: the expired article is not among the suggestions
+  await page.context().close();
+  page = await newPage(browser);
+  await login(page, srv.url, 'agent');
+  const searched = page.waitForResponse((r) => r.url().includes('/api/v1/kb/search?'));
+  await input(page, 'agent-content').pressSequentially('冰灯门票', { delay: 30 });
+  await searched;
+  await page.waitForTimeout(500); // the last debounced search has answered
+  assert.equal(await page.locator(`[data-testid="kb-suggest-item"][data-kb-id="${platformArt.id}"]`).count(), 0);
+  assert.deepEqual(page.problems, []);
+});
