@@ -19,7 +19,7 @@ struct case_filter {
     int64_t unit_id;           /* lead unit and its subtree */
     const char *district_code; /* the district or any street in it */
     const char *warning;       /* "yellow" | "red" */
-    const char *q;             /* substring of title or content */
+    const char *q;             /* full-text query over title and content (text/search.h) */
     int64_t from, to;          /* created_at range, 0 = open */
     int64_t created_by;
     const char *phone;         /* a caller's history */
