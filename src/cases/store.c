@@ -1014,6 +1014,21 @@ act_review_reject(struct act *a)
                : 0;
 }
 
+/* A replied case closes (visit or close): the lead's assignment and the
+ * case's closing time. */
+static int
+close_rows(struct act *a)
+{
+    if (db_exec(a->db, a->e,
+                "UPDATE assignments SET status = 'closed' WHERE case_id = ? "
+                "AND active = 1 AND role = 'lead'",
+                "i", a->c->id) < 0 ||
+        db_exec(a->db, a->e, "UPDATE cases SET closed_at = ? WHERE id = ?",
+                "ii", a->now, a->c->id) < 0)
+        return -1;
+    return 0;
+}
+
 static int
 act_visit(struct act *a)
 {
@@ -1038,15 +1053,7 @@ act_visit(struct act *a)
                 "itbtii", a->c->id, case_satisfactions[sat], resolved, note,
                 a->u->id, a->now) < 0)
         return -1;
-    return db_exec(a->db, a->e,
-                   "UPDATE assignments SET status = 'closed' WHERE case_id = ? "
-                   "AND active = 1 AND role = 'lead'",
-                   "i", a->c->id) < 0 ||
-                   db_exec(a->db, a->e,
-                           "UPDATE cases SET closed_at = ? WHERE id = ?", "ii",
-                           a->now, a->c->id) < 0
-               ? -1
-               : 0;
+    return close_rows(a);
 }
 
 static int
@@ -1080,15 +1087,7 @@ act_close(struct act *a)
 {
     if (act_reason_only(a) < 0)
         return -1;
-    return db_exec(a->db, a->e,
-                   "UPDATE assignments SET status = 'closed' WHERE case_id = ? "
-                   "AND active = 1 AND role = 'lead'",
-                   "i", a->c->id) < 0 ||
-                   db_exec(a->db, a->e,
-                           "UPDATE cases SET closed_at = ? WHERE id = ?", "ii",
-                           a->now, a->c->id) < 0
-               ? -1
-               : 0;
+    return close_rows(a);
 }
 
 static int
