@@ -80,13 +80,48 @@ nullable_int(int64_t v)
     return v ? json_integer(v) : json_null();
 }
 
+/* Every row of st as one JSON value each; resets st. NULL on error. */
+static json_t *
+rows_json(struct db_stmt *st, json_t *(*row)(struct db_stmt *), struct err *e)
+{
+    json_t *items = json_array();
+    int rc;
+
+    while ((rc = db_step(st, e)) > 0)
+        json_array_append_new(items, row(st));
+    db_reset(st);
+    if (rc < 0) {
+        json_decref(items);
+        return NULL;
+    }
+    return items;
+}
+
+static int
+respond_items(struct resp *out, json_t *items)
+{
+    resp_json(out, 200, json_pack("{s:o}", "items", items));
+    return 0;
+}
+
+static json_t *
+unit_row(struct db_stmt *st)
+{
+    return json_pack("{s:I, s:o, s:s, s:s, s:s, s:s, s:b, s:s, s:s}", "id",
+                     (json_int_t)db_col_int(st, 0), "parent_id",
+                     nullable_int(db_col_int(st, 1)), "code",
+                     db_col_text(st, 2), "name", db_col_text(st, 3), "kind",
+                     db_col_text(st, 4), "path", db_col_text(st, 5), "active",
+                     (int)db_col_int(st, 6), "phone", db_col_text(st, 7),
+                     "district_code", db_col_text(st, 8));
+}
+
 int
 h_units_list(struct req *r, struct resp *out, struct err *e)
 {
     struct db *db = db_thread(e);
     struct db_stmt *st;
     json_t *items;
-    int rc;
 
     (void)r;
     if (!db)
@@ -97,27 +132,25 @@ h_units_list(struct req *r, struct resp *out, struct err *e)
                   "active, COALESCE(phone, ''), COALESCE(district_code, '') "
                   "FROM units ORDER BY path",
                   "");
-    if (!st)
+    items = st ? rows_json(st, unit_row, e) : NULL;
+    if (!items)
         return -1;
-    items = json_array();
-    while ((rc = db_step(st, e)) > 0) {
-        json_array_append_new(
-            items,
-            json_pack("{s:I, s:o, s:s, s:s, s:s, s:s, s:b, s:s, s:s}", "id",
-                      (json_int_t)db_col_int(st, 0), "parent_id",
-                      nullable_int(db_col_int(st, 1)), "code",
-                      db_col_text(st, 2), "name", db_col_text(st, 3), "kind",
-                      db_col_text(st, 4), "path", db_col_text(st, 5), "active",
-                      (int)db_col_int(st, 6), "phone", db_col_text(st, 7),
-                      "district_code", db_col_text(st, 8)));
-    }
-    db_reset(st);
-    if (rc < 0 || admin_units_decorate(db, items, e) < 0) {
+    if (admin_units_decorate(db, items, e) < 0) {
         json_decref(items);
         return -1;
     }
-    resp_json(out, 200, json_pack("{s:o}", "items", items));
-    return 0;
+    return respond_items(out, items);
+}
+
+static json_t *
+category_row(struct db_stmt *st)
+{
+    return json_pack("{s:I, s:o, s:s, s:s, s:o, s:b}", "id",
+                     (json_int_t)db_col_int(st, 0), "parent_id",
+                     nullable_int(db_col_int(st, 1)), "code",
+                     db_col_text(st, 2), "name", db_col_text(st, 3),
+                     "default_unit_id", nullable_int(db_col_int(st, 4)),
+                     "active", (int)db_col_int(st, 5));
 }
 
 int
@@ -126,8 +159,6 @@ h_categories_list(struct req *r, struct resp *out, struct err *e)
     struct db *db = db_thread(e);
     struct db_stmt *st;
     json_t *items;
-    int rc;
-
     /* ?all=1 lists inactive categories too, for administrators */
     const char *all = req_query(r, "all");
     int64_t with_inactive = all && strcmp(all, "1") == 0 && r->user &&
@@ -140,26 +171,16 @@ h_categories_list(struct req *r, struct resp *out, struct err *e)
                   "COALESCE(default_unit_id, 0), active FROM categories "
                   "WHERE active = 1 OR CAST(? AS BIGINT) = 1 ORDER BY code",
                   "i", with_inactive);
-    if (!st)
-        return -1;
-    items = json_array();
-    while ((rc = db_step(st, e)) > 0) {
-        json_array_append_new(
-            items, json_pack("{s:I, s:o, s:s, s:s, s:o, s:b}", "id",
-                             (json_int_t)db_col_int(st, 0), "parent_id",
-                             nullable_int(db_col_int(st, 1)), "code",
-                             db_col_text(st, 2), "name", db_col_text(st, 3),
-                             "default_unit_id",
-                             nullable_int(db_col_int(st, 4)), "active",
-                             (int)db_col_int(st, 5)));
-    }
-    db_reset(st);
-    if (rc < 0) {
-        json_decref(items);
-        return rc;
-    }
-    resp_json(out, 200, json_pack("{s:o}", "items", items));
-    return 0;
+    items = st ? rows_json(st, category_row, e) : NULL;
+    return items ? respond_items(out, items) : -1;
+}
+
+static json_t *
+public_category_row(struct db_stmt *st)
+{
+    return json_pack("{s:s, s:s?, s:s}", "code", db_col_text(st, 0),
+                     "parent_code", db_col_text(st, 1), "name",
+                     db_col_text(st, 2));
 }
 
 /* The public view names categories by code only: no internal ids. */
@@ -169,7 +190,6 @@ h_public_categories(struct req *r, struct resp *out, struct err *e)
     struct db *db = db_thread(e);
     struct db_stmt *st;
     json_t *items;
-    int rc;
 
     (void)r;
     if (!db)
@@ -179,23 +199,17 @@ h_public_categories(struct req *r, struct resp *out, struct err *e)
                   "LEFT JOIN categories p ON p.id = c.parent_id "
                   "WHERE c.active = 1 ORDER BY c.code",
                   "");
-    if (!st)
-        return -1;
-    items = json_array();
-    while ((rc = db_step(st, e)) > 0) {
-        json_array_append_new(items,
-                              json_pack("{s:s, s:s?, s:s}", "code",
-                                        db_col_text(st, 0), "parent_code",
-                                        db_col_text(st, 1), "name",
-                                        db_col_text(st, 2)));
-    }
-    db_reset(st);
-    if (rc < 0) {
-        json_decref(items);
-        return rc;
-    }
-    resp_json(out, 200, json_pack("{s:o}", "items", items));
-    return 0;
+    items = st ? rows_json(st, public_category_row, e) : NULL;
+    return items ? respond_items(out, items) : -1;
+}
+
+static json_t *
+district_row(struct db_stmt *st)
+{
+    return json_pack("{s:s, s:s?, s:s, s:I}", "code", db_col_text(st, 0),
+                     "parent_code", db_col_text(st, 1), "name",
+                     db_col_text(st, 2), "level",
+                     (json_int_t)db_col_int(st, 3));
 }
 
 int
@@ -204,7 +218,6 @@ h_districts_list(struct req *r, struct resp *out, struct err *e)
     struct db *db = db_thread(e);
     struct db_stmt *st;
     json_t *items;
-    int rc;
 
     (void)r;
     if (!db)
@@ -213,21 +226,6 @@ h_districts_list(struct req *r, struct resp *out, struct err *e)
                   "SELECT code, parent_code, name, level FROM districts "
                   "ORDER BY level, code",
                   "");
-    if (!st)
-        return -1;
-    items = json_array();
-    while ((rc = db_step(st, e)) > 0) {
-        json_array_append_new(
-            items, json_pack("{s:s, s:s?, s:s, s:I}", "code",
-                             db_col_text(st, 0), "parent_code",
-                             db_col_text(st, 1), "name", db_col_text(st, 2),
-                             "level", (json_int_t)db_col_int(st, 3)));
-    }
-    db_reset(st);
-    if (rc < 0) {
-        json_decref(items);
-        return rc;
-    }
-    resp_json(out, 200, json_pack("{s:o}", "items", items));
-    return 0;
+    items = st ? rows_json(st, district_row, e) : NULL;
+    return items ? respond_items(out, items) : -1;
 }
